@@ -1,0 +1,88 @@
+//! The generation pipeline: spec text in, formatted Rust source out.
+//!
+//! Shared, as source, by `build.rs` (which writes the result into `OUT_DIR`) and by `xtask` (which
+//! checks specs and prints generated code), so both always run the same steps: parse, normalise
+//! with the passes in [`passes::PASSES`], generate with progenitor, format with prettyplease.
+//! It is a plain module rather than a crate so that publishing `vonage-verify` does not require
+//! publishing the generator too.
+
+pub mod generate;
+pub mod load;
+pub mod passes;
+pub mod walk;
+
+use std::fmt;
+
+pub use generate::Operation;
+
+/// Knobs of the pipeline that are not read from the spec itself.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Body fields and query parameters that carry credentials, in addition to the ones a spec's
+    /// `apiKey` security schemes name; they are removed so the auth layer alone supplies them.
+    pub credential_fields: Vec<String>,
+    /// Name of the component schema that every error response is pointed at.
+    pub problem_schema: String,
+    /// Rust path of the type that progenitor stores in each generated `Client` for the hooks.
+    pub inner_type: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            credential_fields: vec!["api_key".into(), "api_secret".into()],
+            problem_schema: "Problem".into(),
+            inner_type: "crate::transport::Transport".into(),
+        }
+    }
+}
+
+/// What one run of the pipeline produces.
+#[derive(Debug)]
+pub struct Generated {
+    /// The formatted client module (types, builders and `Client`).
+    pub code: String,
+    /// Every operation the client exposes, in spec order.
+    pub operations: Vec<Operation>,
+    /// One line per change a pass made, prefixed with the pass name.
+    pub notes: Vec<String>,
+}
+
+/// Why the pipeline could not produce code for a spec.
+#[derive(Debug)]
+pub enum PipelineError {
+    /// The text is neither JSON nor YAML describing an OpenAPI document.
+    Parse(String),
+    /// The document is well formed but cannot be generated (version, missing ids, ...).
+    Unsupported(String),
+    /// progenitor refused the normalised document or panicked on it.
+    Generate(String),
+    /// The generated tokens did not parse as a Rust file.
+    Format(String),
+}
+
+impl fmt::Display for PipelineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Parse(m) => write!(f, "cannot parse the spec: {m}"),
+            Self::Unsupported(m) => write!(f, "unsupported spec: {m}"),
+            Self::Generate(m) => write!(f, "progenitor failed on the normalised spec: {m}"),
+            Self::Format(m) => write!(f, "generated code does not parse: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for PipelineError {}
+
+/// Runs the whole pipeline on the text of a spec (JSON or YAML).
+pub fn run(text: &str, config: &Config) -> Result<Generated, PipelineError> {
+    let mut doc = load::parse(text)?;
+    let notes = passes::normalise(&mut doc, config);
+    let operations = generate::operations(&doc)?;
+    let code = generate::client_source(&doc, config)?;
+    Ok(Generated {
+        code,
+        operations,
+        notes,
+    })
+}

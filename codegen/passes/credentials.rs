@@ -1,0 +1,206 @@
+//! Removes credential fields from request parameters and request bodies.
+//!
+//! Vonage v1 writes `api_key` and `api_secret` as ordinary form fields and query parameters, so a
+//! generated client makes every caller pass secrets to every call (and puts the search secret in
+//! the URL). The names come from the spec's `apiKey` security schemes plus a configured list;
+//! the auth layer supplies credentials instead.
+
+use std::collections::BTreeSet;
+
+use openapiv3::{OpenAPI, Parameter, ReferenceOr, Schema, SchemaKind, SecurityScheme, Type};
+
+use crate::codegen::{Config, walk};
+
+/// Drops credential parameters and top-level body properties, and their `required` entries.
+pub fn run(doc: &mut OpenAPI, config: &Config) -> Vec<String> {
+    let names = credential_names(doc, config);
+    let mut notes = Vec::new();
+    let shared = doc
+        .components
+        .as_ref()
+        .map(|c| c.parameters.clone())
+        .unwrap_or_default();
+    let is_credential = |p: &ReferenceOr<Parameter>| {
+        let p = match p {
+            ReferenceOr::Item(p) => Some(p),
+            ReferenceOr::Reference { reference } => reference
+                .strip_prefix("#/components/parameters/")
+                .and_then(|n| shared.get(n))
+                .and_then(ReferenceOr::as_item),
+        };
+        p.is_some_and(|p| {
+            !matches!(p, Parameter::Path { .. }) && names.contains(&p.parameter_data_ref().name)
+        })
+    };
+    let mut body_roots = BTreeSet::new();
+    for (path, method, op) in walk::operations_mut(doc) {
+        let before = op.parameters.len();
+        op.parameters.retain(|p| !is_credential(p));
+        if op.parameters.len() != before {
+            notes.push(format!(
+                "{} {path}: {} credential parameter(s)",
+                method.to_uppercase(),
+                before - op.parameters.len()
+            ));
+        }
+        if let Some(ReferenceOr::Item(body)) = &mut op.request_body {
+            for media in body.content.values_mut() {
+                match &mut media.schema {
+                    Some(ReferenceOr::Item(s)) => {
+                        let removed = strip_properties(s, &names);
+                        if !removed.is_empty() {
+                            notes.push(format!(
+                                "{} {path}: body fields {}",
+                                method.to_uppercase(),
+                                removed.join(", ")
+                            ));
+                        }
+                    }
+                    Some(ReferenceOr::Reference { reference }) => {
+                        body_roots.extend(walk::schema_ref_name(reference).map(str::to_string));
+                    }
+                    None => {}
+                }
+            }
+        }
+    }
+    for item in doc.paths.paths.values_mut().filter_map(|i| match i {
+        ReferenceOr::Item(i) => Some(i),
+        ReferenceOr::Reference { .. } => None,
+    }) {
+        item.parameters.retain(|p| !is_credential(p));
+    }
+    if let Some(components) = doc.components.as_mut() {
+        for name in body_roots {
+            if let Some(ReferenceOr::Item(s)) = components.schemas.get_mut(&name) {
+                let removed = strip_properties(s, &names);
+                if !removed.is_empty() {
+                    notes.push(format!("schema {name}: fields {}", removed.join(", ")));
+                }
+            }
+        }
+    }
+    notes
+}
+
+/// The configured names plus the names of `apiKey` security schemes.
+fn credential_names(doc: &OpenAPI, config: &Config) -> BTreeSet<String> {
+    let mut names: BTreeSet<String> = config.credential_fields.iter().cloned().collect();
+    if let Some(c) = &doc.components {
+        for scheme in c.security_schemes.values().filter_map(ReferenceOr::as_item) {
+            if let SecurityScheme::APIKey { name, .. } = scheme {
+                names.insert(name.clone());
+            }
+        }
+    }
+    names
+}
+
+/// Removes the named properties from an object schema (and from the members of a top-level
+/// `allOf`, where request bodies often keep shared fields).
+fn strip_properties(schema: &mut Schema, names: &BTreeSet<String>) -> Vec<String> {
+    let mut removed = Vec::new();
+    match &mut schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => {
+            removed = remove_named(&mut o.properties, &mut o.required, names)
+        }
+        SchemaKind::Any(a) => removed = remove_named(&mut a.properties, &mut a.required, names),
+        SchemaKind::AllOf { all_of } => {
+            for member in all_of.iter_mut() {
+                if let ReferenceOr::Item(m) = member {
+                    removed.extend(strip_properties(m, names));
+                }
+            }
+        }
+        _ => {}
+    }
+    removed
+}
+
+fn remove_named<V>(
+    properties: &mut indexmap::IndexMap<String, V>,
+    required: &mut Vec<String>,
+    names: &BTreeSet<String>,
+) -> Vec<String> {
+    let removed = properties
+        .keys()
+        .filter(|k| names.contains(*k))
+        .cloned()
+        .collect();
+    properties.retain(|k, _| !names.contains(k));
+    required.retain(|k| !names.contains(k));
+    removed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codegen::passes::{json, spec};
+
+    const SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /search:
+    get:
+      parameters:
+        - $ref: '#/components/parameters/api_key'
+        - {name: token, in: header, schema: {type: string}}
+        - {name: id, in: query, schema: {type: string}}
+      responses: {'200': {description: ok}}
+  /start:
+    post:
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema: {$ref: '#/components/schemas/Start'}
+      responses: {'200': {description: ok}}
+components:
+  securitySchemes:
+    headerKey: {type: apiKey, in: header, name: token}
+  parameters:
+    api_key: {name: api_key, in: query, required: true, schema: {type: string}}
+  schemas:
+    Start:
+      type: object
+      required: [api_key, api_secret, number]
+      properties:
+        api_key: {type: string}
+        api_secret: {type: string}
+        number: {type: string}
+"#;
+
+    #[test]
+    fn removes_configured_and_scheme_named_credentials() {
+        let mut doc = spec(SPEC);
+        let notes = run(&mut doc, &Config::default());
+        let search = doc.paths.paths["/search"]
+            .as_item()
+            .unwrap()
+            .get
+            .as_ref()
+            .unwrap();
+        let left: Vec<_> = search.parameters.iter().map(|p| json(p)).collect();
+        assert_eq!(left.len(), 1, "only `id` is left: {left:?}");
+        assert_eq!(left[0]["name"], "id");
+        let start = json(&doc.components.as_ref().unwrap().schemas["Start"]);
+        assert_eq!(start["required"], serde_json::json!(["number"]));
+        assert_eq!(start["properties"].as_object().unwrap().len(), 1);
+        assert_eq!(notes.len(), 2, "{notes:?}");
+    }
+
+    #[test]
+    fn keeps_everything_when_no_name_matches() {
+        let mut doc = spec(SPEC);
+        let config = Config {
+            credential_fields: vec![],
+            ..Config::default()
+        };
+        let before = json(&doc.components.as_ref().unwrap().schemas["Start"]);
+        run(&mut doc, &config);
+        assert_eq!(
+            json(&doc.components.as_ref().unwrap().schemas["Start"]),
+            before
+        );
+    }
+}

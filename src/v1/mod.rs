@@ -1,0 +1,3 @@
+//! Verify v1 (legacy): request, check, search, control, PSD2 and network unblock.
+
+pub mod raw;
