@@ -53,16 +53,6 @@ pub fn visit_mut(schema: &mut Schema, f: &mut dyn FnMut(&mut Schema)) {
     }
 }
 
-/// Calls `f` on `schema` and every schema nested in it, read-only.
-pub fn visit(schema: &Schema, f: &mut dyn FnMut(&Schema)) {
-    f(schema);
-    let mut copy = schema.clone();
-    // Cloning keeps one child enumeration (the mutable one) instead of two that could drift apart.
-    for child in children_mut(&mut copy) {
-        visit(child, f);
-    }
-}
-
 /// The inline schemas directly nested in `schema`.
 pub fn children_mut(schema: &mut Schema) -> Vec<&mut Schema> {
     named_children_mut(schema)
@@ -352,6 +342,72 @@ pub fn reachable(doc: &OpenAPI, side: Side) -> BTreeSet<String> {
         }
     }
     seen
+}
+
+/// Calls `f` on every schema the client receives and no request sends: inline response bodies
+/// (named after their operation, plus the status for non-2xx), `components.responses`, and
+/// component schemas that no request reaches, including unused ones such as webhook payloads.
+/// A component that is both sent and received is skipped and named in the returned notes.
+pub fn received_mut(doc: &mut OpenAPI, f: &mut dyn FnMut(&mut Schema, &str)) -> Vec<String> {
+    let sent = reachable(doc, Side::Request);
+    let received = reachable(doc, Side::Response);
+    let mut notes = Vec::new();
+    fn content(
+        content: &mut indexmap::IndexMap<String, openapiv3::MediaType>,
+        context: &str,
+        f: &mut dyn FnMut(&mut Schema, &str),
+    ) {
+        for media in content.values_mut() {
+            if let Some(ReferenceOr::Item(s)) = &mut media.schema {
+                f(s, context);
+            }
+        }
+    }
+    if let Some(c) = doc.components.as_mut() {
+        for (name, schema) in c.schemas.iter_mut() {
+            let ReferenceOr::Item(s) = schema else {
+                continue;
+            };
+            if sent.contains(name) {
+                if received.contains(name) {
+                    notes.push(format!(
+                        "schema {name} is both sent and received; left as the sender's"
+                    ));
+                }
+                continue;
+            }
+            f(s, name);
+        }
+        for (name, response) in c.responses.iter_mut() {
+            if let ReferenceOr::Item(r) = response {
+                content(&mut r.content, name, f);
+            }
+        }
+    }
+    for (path, method, op) in operations_mut(doc) {
+        let context = op
+            .operation_id
+            .clone()
+            .unwrap_or_else(|| format!("{method} {path}"));
+        for (status, response) in op.responses.responses.iter_mut() {
+            if let ReferenceOr::Item(r) = response {
+                let success = status.to_string().starts_with('2');
+                content(
+                    &mut r.content,
+                    &if success {
+                        context.clone()
+                    } else {
+                        format!("{context} {status}")
+                    },
+                    f,
+                );
+            }
+        }
+        if let Some(ReferenceOr::Item(r)) = &mut op.responses.default {
+            content(&mut r.content, &format!("{context} default"), f);
+        }
+    }
+    notes
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ pub mod merge;
 pub mod one_of_objects;
 pub mod open_enums;
 pub mod pin_format;
+pub mod received_bounds;
 pub mod required;
 
 use openapiv3::OpenAPI;
@@ -70,6 +71,11 @@ pub const PASSES: &[Pass] = &[
         name: "exact_numbers",
         fixes: "`type: number` (money such as a PSD2 amount) generates a lossy f32/f64",
         run: exact_numbers::run,
+    },
+    Pass {
+        name: "received_bounds",
+        fixes: "length and range checks on received fields reject a whole response over one longer id",
+        run: received_bounds::run,
     },
     Pass {
         name: "open_enums",

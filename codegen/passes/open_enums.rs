@@ -9,68 +9,16 @@ use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaData, SchemaKind, StringType
 
 use crate::codegen::{Config, walk};
 
-/// Opens the string enums of responses, of response-only components and of unused components
-/// (webhook payloads are components that no operation sends).
+/// Opens the string enums of everything the client receives (see [`walk::received_mut`]).
 pub fn run(doc: &mut OpenAPI, _: &Config) -> Vec<String> {
-    let sent = walk::reachable(doc, walk::Side::Request);
-    let received = walk::reachable(doc, walk::Side::Response);
-    let mut notes = Vec::new();
     let mut count = 0;
-    if let Some(c) = doc.components.as_mut() {
-        for (name, schema) in c.schemas.iter_mut() {
-            let ReferenceOr::Item(s) = schema else {
-                continue;
-            };
-            if sent.contains(name) {
-                if received.contains(name) && has_string_enum(s) {
-                    notes.push(format!(
-                        "schema {name} is sent and received; its enums stay closed"
-                    ));
-                }
-                continue;
-            }
-            count += open_all(s, name);
-        }
-        for (name, response) in c.responses.iter_mut() {
-            if let ReferenceOr::Item(r) = response {
-                count += open_content(&mut r.content, name);
-            }
-        }
-    }
-    for (path, method, op) in walk::operations_mut(doc) {
-        let context = op
-            .operation_id
-            .clone()
-            .unwrap_or_else(|| format!("{method} {path}"));
-        for (status, response) in op.responses.responses.iter_mut() {
-            if let ReferenceOr::Item(r) = response {
-                let context = if status.to_string().starts_with('2') {
-                    context.clone()
-                } else {
-                    format!("{context} {status}")
-                };
-                count += open_content(&mut r.content, &context);
-            }
-        }
-        if let Some(ReferenceOr::Item(r)) = &mut op.responses.default {
-            count += open_content(&mut r.content, &format!("{context} default"));
-        }
-    }
+    let mut notes = walk::received_mut(doc, &mut |schema, context| {
+        count += open_all(schema, context)
+    });
     if count > 0 {
         notes.push(format!("opened {count} string enum(s)"));
     }
     notes
-}
-
-fn open_content(
-    content: &mut indexmap::IndexMap<String, openapiv3::MediaType>,
-    context: &str,
-) -> usize {
-    let schemas = content.values_mut().filter_map(|m| match &mut m.schema {
-        Some(ReferenceOr::Item(s)) => Some(s),
-        _ => None,
-    });
-    schemas.map(|s| open_all(s, context)).sum()
 }
 
 /// Opens every closed string enum in `schema`; returns how many it opened. `context` says where
@@ -88,14 +36,6 @@ fn open_all(schema: &mut Schema, context: &str) -> usize {
         .into_iter()
         .map(|(name, child)| open_all(child, &format!("{context} {name}")))
         .sum()
-}
-
-fn has_string_enum(schema: &Schema) -> bool {
-    let mut found = false;
-    walk::visit(schema, &mut |s| {
-        found |= matches!(&s.schema_kind, SchemaKind::Type(Type::String(t)) if !t.enumeration.is_empty());
-    });
-    found
 }
 
 /// The opened form of a string enum: the enum, or any other string. Documentation stays on the
@@ -220,7 +160,7 @@ components:
         assert_eq!(
             notes,
             [
-                "schema Locale is sent and received; its enums stay closed",
+                "schema Locale is both sent and received; left as the sender's",
                 "opened 2 string enum(s)"
             ]
         );
