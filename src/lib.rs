@@ -7,3 +7,6 @@ mod transport;
 pub mod v1;
 
 pub use transport::Transport;
+
+/// The HTTP client the generated clients are built on, re-exported so its version always matches.
+pub use reqwest;

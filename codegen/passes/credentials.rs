@@ -180,7 +180,7 @@ components:
             .get
             .as_ref()
             .unwrap();
-        let left: Vec<_> = search.parameters.iter().map(|p| json(p)).collect();
+        let left: Vec<_> = search.parameters.iter().map(json).collect();
         assert_eq!(left.len(), 1, "only `id` is left: {left:?}");
         assert_eq!(left[0]["name"], "id");
         let start = json(&doc.components.as_ref().unwrap().schemas["Start"]);

@@ -28,16 +28,15 @@ pub fn run(doc: &mut OpenAPI, _: &Config) -> Vec<String> {
     let mut count = 0;
     let mut mark = |s: &mut Schema| {
         walk::visit_mut(s, &mut |s| {
-            if let SchemaKind::Type(Type::Number(n)) = &mut s.schema_kind {
-                if n.enumeration.is_empty()
-                    && !matches!(&n.format, VariantOrUnknownOrEmpty::Unknown(f) if f == FORMAT)
-                {
-                    *n = NumberType {
-                        format: VariantOrUnknownOrEmpty::Unknown(FORMAT.into()),
-                        ..Default::default()
-                    };
-                    count += 1;
-                }
+            if let SchemaKind::Type(Type::Number(n)) = &mut s.schema_kind
+                && n.enumeration.is_empty()
+                && !matches!(&n.format, VariantOrUnknownOrEmpty::Unknown(f) if f == FORMAT)
+            {
+                *n = NumberType {
+                    format: VariantOrUnknownOrEmpty::Unknown(FORMAT.into()),
+                    ..Default::default()
+                };
+                count += 1;
             }
         });
     };
