@@ -316,6 +316,31 @@ fn response_schemas(r: &mut Response, f: &mut dyn FnMut(&mut ReferenceOr<Schema>
         .for_each(f);
 }
 
+/// Calls `f` on every top-level schema of the document with a label for notes: each inline
+/// component schema (`schema <name>`) and each inline schema root of either side (`inline
+/// schema`, see [`side_roots_mut`]). Nested schemas are not visited.
+pub fn roots_mut(doc: &mut OpenAPI, f: &mut dyn FnMut(&str, &mut Schema)) {
+    if let Some(c) = doc.components.as_mut() {
+        for (name, schema) in c.schemas.iter_mut() {
+            if let ReferenceOr::Item(s) = schema {
+                f(&format!("schema {name}"), s);
+            }
+        }
+    }
+    for side in [Side::Request, Side::Response] {
+        side_roots_mut(doc, side, &mut |root| {
+            if let ReferenceOr::Item(s) = root {
+                f("inline schema", s);
+            }
+        });
+    }
+}
+
+/// Calls `f` on every inline schema of the document, nested ones included.
+pub fn every_schema_mut(doc: &mut OpenAPI, f: &mut dyn FnMut(&mut Schema)) {
+    roots_mut(doc, &mut |_, root| visit_mut(root, f));
+}
+
 /// Component schema names reachable (through `$ref`s, transitively) from one side's roots.
 pub fn reachable(doc: &OpenAPI, side: Side) -> BTreeSet<String> {
     let mut seeds = BTreeSet::new();

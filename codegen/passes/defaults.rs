@@ -5,32 +5,16 @@
 //! (`lg=en-us` overrode the locale Vonage picks from the number) and a response reports a value
 //! the server never sent. Without defaults, unset fields stay `None` and are not sent.
 
-use openapiv3::{OpenAPI, ReferenceOr, Schema};
+use openapiv3::OpenAPI;
 
 use crate::codegen::{Config, walk};
 
 /// Clears `default` everywhere: components, parameters, bodies and responses.
 pub fn run(doc: &mut OpenAPI, _: &Config) -> Vec<String> {
     let mut count = 0;
-    let mut clear = |s: &mut Schema| {
-        walk::visit_mut(s, &mut |s| {
-            count += usize::from(s.schema_data.default.take().is_some())
-        });
-    };
-    if let Some(c) = doc.components.as_mut() {
-        c.schemas.values_mut().for_each(|s| {
-            if let ReferenceOr::Item(s) = s {
-                clear(s);
-            }
-        });
-    }
-    for side in [walk::Side::Request, walk::Side::Response] {
-        walk::side_roots_mut(doc, side, &mut |root| {
-            if let ReferenceOr::Item(s) = root {
-                clear(s);
-            }
-        });
-    }
+    walk::every_schema_mut(doc, &mut |s| {
+        count += usize::from(s.schema_data.default.take().is_some())
+    });
     if count == 0 {
         Vec::new()
     } else {

@@ -6,9 +6,7 @@
 //! conversion matches whole schemas, so numeric bounds are dropped here; Vonage's numbers carry
 //! none, and the server validates amounts anyway.
 
-use openapiv3::{
-    NumberType, OpenAPI, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty,
-};
+use openapiv3::{NumberType, OpenAPI, SchemaKind, Type, VariantOrUnknownOrEmpty};
 
 use crate::codegen::{Config, walk};
 
@@ -26,34 +24,18 @@ pub fn decimal_schema() -> schemars::schema::SchemaObject {
 /// Rewrites number schemas to `{type: number, format: decimal}`, keeping their documentation.
 pub fn run(doc: &mut OpenAPI, _: &Config) -> Vec<String> {
     let mut count = 0;
-    let mut mark = |s: &mut Schema| {
-        walk::visit_mut(s, &mut |s| {
-            if let SchemaKind::Type(Type::Number(n)) = &mut s.schema_kind
-                && n.enumeration.is_empty()
-                && !matches!(&n.format, VariantOrUnknownOrEmpty::Unknown(f) if f == FORMAT)
-            {
-                *n = NumberType {
-                    format: VariantOrUnknownOrEmpty::Unknown(FORMAT.into()),
-                    ..Default::default()
-                };
-                count += 1;
-            }
-        });
-    };
-    if let Some(c) = doc.components.as_mut() {
-        c.schemas.values_mut().for_each(|s| {
-            if let ReferenceOr::Item(s) = s {
-                mark(s);
-            }
-        });
-    }
-    for side in [walk::Side::Request, walk::Side::Response] {
-        walk::side_roots_mut(doc, side, &mut |root| {
-            if let ReferenceOr::Item(s) = root {
-                mark(s);
-            }
-        });
-    }
+    walk::every_schema_mut(doc, &mut |s| {
+        if let SchemaKind::Type(Type::Number(n)) = &mut s.schema_kind
+            && n.enumeration.is_empty()
+            && !matches!(&n.format, VariantOrUnknownOrEmpty::Unknown(f) if f == FORMAT)
+        {
+            *n = NumberType {
+                format: VariantOrUnknownOrEmpty::Unknown(FORMAT.into()),
+                ..Default::default()
+            };
+            count += 1;
+        }
+    });
     if count == 0 {
         Vec::new()
     } else {

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
+use openapiv3::{OpenAPI, Schema, SchemaKind, Type};
 
 use crate::codegen::{Config, walk};
 
@@ -15,28 +15,11 @@ use crate::codegen::{Config, walk};
 pub fn run(doc: &mut OpenAPI, _: &Config) -> Vec<String> {
     let snapshot = doc.clone();
     let mut notes = Vec::new();
-    if let Some(c) = doc.components.as_mut() {
-        for (name, schema) in c.schemas.iter_mut() {
-            if let ReferenceOr::Item(s) = schema {
-                for dropped in fix(&snapshot, s, &BTreeSet::new()) {
-                    notes.push(format!(
-                        "schema {name}: `{dropped}` is required but not defined"
-                    ));
-                }
-            }
+    walk::roots_mut(doc, &mut |label, root| {
+        for dropped in fix(&snapshot, root, &BTreeSet::new()) {
+            notes.push(format!("{label}: `{dropped}` is required but not defined"));
         }
-    }
-    for side in [walk::Side::Request, walk::Side::Response] {
-        walk::side_roots_mut(doc, side, &mut |root| {
-            if let ReferenceOr::Item(s) = root {
-                for dropped in fix(&snapshot, s, &BTreeSet::new()) {
-                    notes.push(format!(
-                        "inline schema: `{dropped}` is required but not defined"
-                    ));
-                }
-            }
-        });
-    }
+    });
     notes
 }
 

@@ -17,6 +17,26 @@ fn client(server: &MockServer) -> Client {
     Client::new_with_client(&server.base_url(), reqwest::Client::new(), transport)
 }
 
+/// A server that answers every `method path` request with `status` and the JSON `reply`.
+async fn replying(
+    method: httpmock::Method,
+    path: &str,
+    status: u16,
+    reply: &serde_json::Value,
+) -> MockServer {
+    let server = MockServer::start_async().await;
+    let reply = reply.clone();
+    server
+        .mock_async(move |when, then| {
+            when.method(method).path(path);
+            then.status(status)
+                .header("content-type", "application/json")
+                .json_body(reply);
+        })
+        .await;
+    server
+}
+
 fn known<T>(status: &T) -> String
 where
     T: std::fmt::Display,
@@ -103,14 +123,13 @@ async fn request_sends_every_optional_field_that_is_set() {
 
 #[tokio::test]
 async fn request_error_in_a_200_is_not_read_as_success() {
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(POST).path("/verify/json");
-            then.status(200)
-                .json_body(json!({"status": "3", "error_text": "Invalid value for number"}));
-        })
-        .await;
+    let server = replying(
+        POST,
+        "/verify/json",
+        200,
+        &json!({"status": "3", "error_text": "Invalid value for number"}),
+    )
+    .await;
 
     let body = types::VerifyRequest::builder()
         .number("0")
@@ -146,14 +165,7 @@ async fn request_documented_error_shapes_decode() {
         ),
     ];
     for (reply, code) in cases {
-        let server = MockServer::start_async().await;
-        let reply_clone = reply.clone();
-        server
-            .mock_async(move |when, then| {
-                when.method(POST).path("/verify/json");
-                then.status(200).json_body(reply_clone);
-            })
-            .await;
+        let server = replying(POST, "/verify/json", 200, &reply).await;
         let body = types::VerifyRequest::builder()
             .number("447700900000")
             .brand("Acme Inc");
@@ -177,14 +189,13 @@ async fn request_documented_error_shapes_decode() {
 
 #[tokio::test]
 async fn unknown_status_values_and_fields_are_kept_or_ignored() {
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(POST).path("/verify/json");
-            then.status(200)
-                .json_body(json!({"status": "42", "error_text": "new", "brand_new_field": [1, 2]}));
-        })
-        .await;
+    let server = replying(
+        POST,
+        "/verify/json",
+        200,
+        &json!({"status": "42", "error_text": "new", "brand_new_field": [1, 2]}),
+    )
+    .await;
     let body = types::VerifyRequest::builder()
         .number("447700900000")
         .brand("Acme Inc");
@@ -302,14 +313,7 @@ async fn check_wrong_code_and_too_many_attempts() {
             "17",
         ),
     ] {
-        let server = MockServer::start_async().await;
-        let reply_clone = reply.clone();
-        server
-            .mock_async(move |when, then| {
-                when.method(POST).path("/verify/check/json");
-                then.status(200).json_body(reply_clone);
-            })
-            .await;
+        let server = replying(POST, "/verify/check/json", 200, &reply).await;
         let body = types::CheckRequest::builder().request_id(ID).code("0000");
         let r = client(&server)
             .verify_check()
@@ -423,14 +427,7 @@ async fn search_not_found_and_unknown_status() {
             false,
         ),
     ] {
-        let server = MockServer::start_async().await;
-        let reply_clone = reply.clone();
-        server
-            .mock_async(move |when, then| {
-                when.method(GET).path("/verify/search/json");
-                then.status(200).json_body(reply_clone);
-            })
-            .await;
+        let server = replying(GET, "/verify/search/json", 200, &reply).await;
         let r = client(&server)
             .verify_search()
             .request_id(ID)
@@ -488,16 +485,10 @@ async fn control_cancel_and_trigger_next_event() {
 
 #[tokio::test]
 async fn control_too_early_to_cancel() {
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(POST).path("/verify/control/json");
-            then.status(200).json_body(json!({
+    let server = replying(POST, "/verify/control/json", 200, &json!({
                 "status": "19",
                 "error_text": format!("Verification request ['{ID}'] can't be cancelled within the first 30 seconds.")
-            }));
-        })
-        .await;
+            })).await;
     let body = types::ControlRequest::builder()
         .request_id(ID)
         .cmd(types::ControlRequestCmd::Cancel);
@@ -544,13 +535,7 @@ async fn psd2_sends_the_amount_exactly() {
 
 #[tokio::test]
 async fn psd2_error_status() {
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(POST).path("/verify/psd2/json");
-            then.status(200).json_body(json!({"status": "15", "error_text": "The destination number is not in a supported network"}));
-        })
-        .await;
+    let server = replying(POST, "/verify/psd2/json", 200, &json!({"status": "15", "error_text": "The destination number is not in a supported network"})).await;
     let body = types::Psd2Request::builder()
         .number("447700900000")
         .payee("Acme Inc")
@@ -613,16 +598,7 @@ async fn network_unblock_errors_are_typed_problems() {
         ),
     ];
     for (code, reply) in cases {
-        let server = MockServer::start_async().await;
-        let reply_clone = reply.clone();
-        server
-            .mock_async(move |when, then| {
-                when.method(POST).path("/verify/network-unblock");
-                then.status(code)
-                    .header("content-type", "application/json")
-                    .json_body(reply_clone);
-            })
-            .await;
+        let server = replying(POST, "/verify/network-unblock", code, &reply).await;
         let body = types::NetworkUnblock::builder()
             .network(Some("23410".to_string()))
             .unblock_duration(Some(90000));
