@@ -18,11 +18,18 @@ struct Api {
     env: &'static str,
 }
 
-const APIS: &[Api] = &[Api {
-    name: "v1",
-    spec: "specs/verify-v1.yml",
-    env: "VONAGE_VERIFY_SPEC_V1",
-}];
+const APIS: &[Api] = &[
+    Api {
+        name: "v1",
+        spec: "specs/verify-v1.yml",
+        env: "VONAGE_VERIFY_SPEC_V1",
+    },
+    Api {
+        name: "v2",
+        spec: "specs/verify-v2.yml",
+        env: "VONAGE_VERIFY_SPEC_V2",
+    },
+];
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
@@ -69,8 +76,8 @@ fn operations_source(ops: &[codegen::Operation]) -> String {
     let mut s = String::from("&[\n");
     for op in ops {
         s.push_str(&format!(
-            "    crate::spec::Operation {{ id: {:?}, method_name: {:?}, http_method: {:?}, path: {:?} }},\n",
-            op.id, op.method_name, op.http_method, op.path
+            "    crate::spec::Operation {{ id: {:?}, method_name: {:?}, http_method: {:?}, path: {:?}, authenticated: {} }},\n",
+            op.id, op.method_name, op.http_method, op.path, op.authenticated
         ));
     }
     s.push(']');

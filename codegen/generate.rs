@@ -18,6 +18,9 @@ pub struct Operation {
     pub http_method: String,
     /// Path after normalisation, relative to the base URL.
     pub path: String,
+    /// Whether the spec asks for credentials (`security: []` opts an operation out; a spec that
+    /// declares no security at all, like Vonage's v1, carries credentials in every call).
+    pub authenticated: bool,
 }
 
 /// The settings every generated client shares; each one is a deliberate choice:
@@ -78,6 +81,7 @@ pub fn client_source(doc: &OpenAPI, config: &Config) -> Result<String, PipelineE
 /// Lists the operations of a normalised document, refusing ones progenitor could not name.
 pub fn operations(doc: &OpenAPI) -> Result<Vec<Operation>, PipelineError> {
     let mut doc = doc.clone();
+    let default_security = doc.security.clone();
     let mut out = Vec::new();
     for (path, method, op) in walk::operations_mut(&mut doc) {
         let id = op.operation_id.clone().ok_or_else(|| {
@@ -86,11 +90,13 @@ pub fn operations(doc: &OpenAPI) -> Result<Vec<Operation>, PipelineError> {
                 method.to_uppercase()
             ))
         })?;
+        let security = op.security.as_ref().or(default_security.as_ref());
         out.push(Operation {
             method_name: snake_case(&id),
             id,
             http_method: method.to_uppercase(),
             path,
+            authenticated: security.is_none_or(|s| !s.is_empty()),
         });
     }
     Ok(out)
@@ -104,6 +110,33 @@ fn snake_case(id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operations_carry_their_security_requirement() {
+        let doc = crate::codegen::load::parse(
+            r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+security: [{basic: []}]
+paths:
+  /a: {get: {operationId: getA, responses: {'200': {description: ok}}}}
+  /b: {get: {operationId: getB, security: [], responses: {'200': {description: ok}}}}
+"#,
+        )
+        .unwrap();
+        let ops = operations(&doc).unwrap();
+        let auth: Vec<_> = ops
+            .iter()
+            .map(|o| (o.method_name.as_str(), o.authenticated))
+            .collect();
+        assert_eq!(auth, [("get_a", true), ("get_b", false)]);
+        // A spec without any security (Vonage v1) carries credentials on every call.
+        let bare = crate::codegen::load::parse(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a: {get: {operationId: a, responses: {'200': {description: ok}}}}\n",
+        )
+        .unwrap();
+        assert!(operations(&bare).unwrap()[0].authenticated);
+    }
 
     #[test]
     fn method_names_follow_progenitor() {

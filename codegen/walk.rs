@@ -341,6 +341,21 @@ pub fn every_schema_mut(doc: &mut OpenAPI, f: &mut dyn FnMut(&mut Schema)) {
     roots_mut(doc, &mut |_, root| visit_mut(root, f));
 }
 
+/// Every component schema name that some schema of the document references.
+pub fn referenced_names(doc: &OpenAPI) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    let mut copy = doc.clone();
+    roots_mut(&mut copy, &mut |_, s| names.extend(refs_in(s)));
+    for side in [Side::Request, Side::Response] {
+        side_roots_mut(&mut copy, side, &mut |root| {
+            if let ReferenceOr::Reference { reference } = root {
+                names.extend(schema_ref_name(reference).map(str::to_string));
+            }
+        });
+    }
+    names
+}
+
 /// Component schema names reachable (through `$ref`s, transitively) from one side's roots.
 pub fn reachable(doc: &OpenAPI, side: Side) -> BTreeSet<String> {
     let mut seeds = BTreeSet::new();

@@ -5,6 +5,7 @@
 pub mod spec;
 mod transport;
 pub mod v1;
+pub mod v2;
 
 pub use transport::Transport;
 

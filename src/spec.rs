@@ -12,4 +12,15 @@ pub struct Operation {
     pub http_method: &'static str,
     /// Request path relative to the base URL, after normalisation.
     pub path: &'static str,
+    /// Whether the spec asks for credentials on this operation.
+    pub authenticated: bool,
+}
+
+/// The operation of `operations` whose generated method is `method_name` (progenitor reports
+/// this name to hooks as the operation id).
+pub(crate) fn by_method<'a>(
+    operations: &'a [Operation],
+    method_name: &str,
+) -> Option<&'a Operation> {
+    operations.iter().find(|op| op.method_name == method_name)
 }

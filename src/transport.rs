@@ -40,17 +40,18 @@ impl Transport {
         }
     }
 
-    /// Sends a request built for the API at `base_url`, with credentials attached only if the
-    /// request goes to that same origin.
+    /// Sends a request built for the API at `base_url`. Credentials are attached only if the
+    /// operation asks for them and the request goes to that same origin.
     pub(crate) async fn execute(
         &self,
         client: &reqwest::Client,
         base_url: &str,
+        authenticated: bool,
         mut request: reqwest::Request,
     ) -> reqwest::Result<reqwest::Response> {
         // progenitor adds the spec's `info.version` as a header; Vonage does not define it.
         request.headers_mut().remove("api-version");
-        if same_origin(request.url(), base_url) {
+        if authenticated && same_origin(request.url(), base_url) {
             self.authenticate(&mut request);
         }
         client.execute(request).await
@@ -105,21 +106,26 @@ impl fmt::Debug for Transport {
     }
 }
 
-/// Routes a generated client's requests through [`Transport::execute`].
+/// Routes a generated client's requests through [`Transport::execute`], with the operation's
+/// security requirement as the spec states it.
 macro_rules! send_through_transport {
-    ($client:ty) => {
-        impl ClientHooks<Transport> for $client {
+    ($api:ident) => {
+        impl ClientHooks<Transport> for crate::$api::raw::Client {
             async fn exec(
                 &self,
                 request: reqwest::Request,
-                _info: &OperationInfo,
+                info: &OperationInfo,
             ) -> reqwest::Result<reqwest::Response> {
+                let operation =
+                    crate::spec::by_method(crate::$api::raw::OPERATIONS, info.operation_id);
+                let authenticated = operation.is_none_or(|op| op.authenticated);
                 self.inner()
-                    .execute(self.client(), self.baseurl(), request)
+                    .execute(self.client(), self.baseurl(), authenticated, request)
                     .await
             }
         }
     };
 }
 
-send_through_transport!(crate::v1::raw::Client);
+send_through_transport!(v1);
+send_through_transport!(v2);

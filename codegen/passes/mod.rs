@@ -13,6 +13,7 @@ pub mod open_enums;
 pub mod pin_format;
 pub mod received_bounds;
 pub mod required;
+pub mod tagged_unions;
 
 use openapiv3::OpenAPI;
 
@@ -41,6 +42,11 @@ pub const PASSES: &[Pass] = &[
         name: "pin_format",
         fixes: "a `{format}` path parameter (json|xml) would let callers ask for XML that the JSON decoder cannot read",
         run: pin_format::run,
+    },
+    Pass {
+        name: "tagged_unions",
+        fixes: "a discriminated `oneOf` of `$ref`s becomes an untagged enum whose variants each need their tag set by hand",
+        run: tagged_unions::run,
     },
     Pass {
         name: "credentials",

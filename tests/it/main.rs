@@ -2,3 +2,4 @@
 //! Every test talks only to a server it starts on 127.0.0.1.
 
 mod v1_raw;
+mod v2_raw;

@@ -1,0 +1,4 @@
+//! Verify v2: workflows over SMS, WhatsApp, voice, email, RCS and silent authentication, plus
+//! templates and template fragments.
+
+pub mod raw;

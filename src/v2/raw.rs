@@ -1,0 +1,20 @@
+//! The Verify v2 client generated from `specs/verify-v2.yml` at build time.
+//!
+//! Everything here follows the spec and may change when the spec does; prefer the hand-written
+//! API of [`crate::v2`] where it covers what you need. Authentication is not part of any call:
+//! the [`Transport`](crate::Transport) given to [`Client::new_with_client`] supplies it.
+
+// Generated code: lints are the generator's business, and its doc text comes from the spec.
+#![allow(
+    missing_docs,
+    clippy::all,
+    clippy::pedantic,
+    rustdoc::all,
+    unused_qualifications
+)]
+
+include!(concat!(env!("OUT_DIR"), "/verify_v2.rs"));
+
+/// Every operation of this client, in spec order, as generated.
+pub const OPERATIONS: &[crate::spec::Operation] =
+    include!(concat!(env!("OUT_DIR"), "/verify_v2_operations.rs"));
