@@ -22,6 +22,7 @@ pub struct Transport {
 
 #[derive(Default)]
 struct Credentials {
+    // A plain key/secret pair; JWT and bearer credentials come with the high-level client.
     api_key: Option<(String, SecretString)>,
 }
 
@@ -41,7 +42,8 @@ impl Transport {
     }
 
     /// Sends a request built for the API at `base_url`. Credentials are attached only if the
-    /// operation asks for them and the request goes to that same origin.
+    /// operation asks for them, the request goes to that same origin, and the connection is
+    /// encrypted (or stays on this machine, as tests and local mocks do).
     pub(crate) async fn execute(
         &self,
         client: &reqwest::Client,
@@ -51,7 +53,7 @@ impl Transport {
     ) -> reqwest::Result<reqwest::Response> {
         // progenitor adds the spec's `info.version` as a header; Vonage does not define it.
         request.headers_mut().remove("api-version");
-        if authenticated && same_origin(request.url(), base_url) {
+        if authenticated && may_carry_credentials(request.url(), base_url) {
             self.authenticate(&mut request);
         }
         client.execute(request).await
@@ -92,8 +94,15 @@ impl Transport {
     }
 }
 
-fn same_origin(url: &reqwest::Url, base_url: &str) -> bool {
-    reqwest::Url::parse(base_url).is_ok_and(|base| base.origin() == url.origin())
+fn may_carry_credentials(url: &reqwest::Url, base_url: &str) -> bool {
+    let same_origin = reqwest::Url::parse(base_url).is_ok_and(|base| base.origin() == url.origin());
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name == "localhost",
+        None => false,
+    };
+    same_origin && (url.scheme() == "https" || loopback)
 }
 
 impl fmt::Debug for Transport {
@@ -118,7 +127,8 @@ macro_rules! send_through_transport {
             ) -> reqwest::Result<reqwest::Response> {
                 let operation =
                     crate::spec::by_method(crate::$api::raw::OPERATIONS, info.operation_id);
-                let authenticated = operation.is_none_or(|op| op.authenticated);
+                // An operation the table does not know gets no credentials (fail closed).
+                let authenticated = operation.is_some_and(|op| op.authenticated);
                 self.inner()
                     .execute(self.client(), self.baseurl(), authenticated, request)
                     .await
@@ -129,3 +139,45 @@ macro_rules! send_through_transport {
 
 send_through_transport!(v1);
 send_through_transport!(v2);
+
+#[cfg(test)]
+mod tests {
+    use super::may_carry_credentials;
+
+    fn url(s: &str) -> reqwest::Url {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn credentials_go_only_to_the_base_origin_over_tls_or_loopback() {
+        let base = "https://api.nexmo.com";
+        assert!(may_carry_credentials(
+            &url("https://api.nexmo.com/verify/json"),
+            base
+        ));
+        assert!(!may_carry_credentials(
+            &url("https://evil.example/verify/json"),
+            base
+        ));
+        assert!(!may_carry_credentials(
+            &url("https://api.nexmo.com:8443/verify/json"),
+            base
+        ));
+        assert!(!may_carry_credentials(
+            &url("http://api.example.com/x"),
+            "http://api.example.com"
+        ));
+        assert!(may_carry_credentials(
+            &url("http://127.0.0.1:8080/x"),
+            "http://127.0.0.1:8080"
+        ));
+        assert!(may_carry_credentials(
+            &url("http://localhost:8080/x"),
+            "http://localhost:8080"
+        ));
+        assert!(!may_carry_credentials(
+            &url("https://api.nexmo.com/x"),
+            "not a url"
+        ));
+    }
+}

@@ -14,7 +14,11 @@ const BASIC: &str = "Basic YWJjZDEyMzQ6czNjcjN0IQ==";
 
 fn client(server: &MockServer) -> Client {
     let transport = Transport::new().with_api_key("abcd1234", "s3cr3t!");
-    Client::new_with_client(&server.base_url(), reqwest::Client::new(), transport)
+    Client::new_with_client(
+        &server.base_url(),
+        vonage_verify::http_client().unwrap(),
+        transport,
+    )
 }
 
 /// A server that answers every `method path` request with `status` and the JSON `reply`.
@@ -258,6 +262,40 @@ async fn invalid_input_is_refused_before_sending() {
         "workflow_id is 1 to 7"
     );
     assert_eq!(mock.calls_async().await, 0);
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_origin_is_not_followed_with_the_secret() {
+    let elsewhere = MockServer::start_async().await;
+    let stolen = elsewhere
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).json_body(json!({"status": "0"}));
+        })
+        .await;
+    let server = MockServer::start_async().await;
+    let target = elsewhere.url("/collect");
+    server
+        .mock_async(move |when, then| {
+            when.method(POST).path("/verify/json");
+            then.status(307).header("location", target);
+        })
+        .await;
+    let body = types::VerifyRequest::builder()
+        .number("447700900000")
+        .brand("Acme Inc");
+    let err = client(&server)
+        .verify_request()
+        .body(body)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(307), "{err:?}");
+    assert_eq!(
+        stolen.calls_async().await,
+        0,
+        "the form body with api_secret must not be re-sent"
+    );
 }
 
 // ---- verifyCheck ---------------------------------------------------------------------------

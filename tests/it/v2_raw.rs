@@ -15,7 +15,11 @@ const PROBLEM: &str = "application/problem+json";
 
 fn client(server: &MockServer) -> Client {
     let transport = Transport::new().with_api_key("abcd1234", "s3cr3t!");
-    Client::new_with_client(&server.base_url(), reqwest::Client::new(), transport)
+    Client::new_with_client(
+        &server.base_url(),
+        vonage_verify::http_client().unwrap(),
+        transport,
+    )
 }
 
 /// A server that answers every `method path` request with `status` and `body` of `content_type`.
