@@ -32,7 +32,6 @@ pub fn run(doc: &mut OpenAPI, config: &Config) -> Vec<String> {
             !matches!(p, Parameter::Path { .. }) && names.contains(&p.parameter_data_ref().name)
         })
     };
-    let mut body_roots = BTreeSet::new();
     for (path, method, op) in walk::operations_mut(doc) {
         let before = op.parameters.len();
         op.parameters.retain(|p| !is_credential(p));
@@ -43,26 +42,6 @@ pub fn run(doc: &mut OpenAPI, config: &Config) -> Vec<String> {
                 before - op.parameters.len()
             ));
         }
-        if let Some(ReferenceOr::Item(body)) = &mut op.request_body {
-            for media in body.content.values_mut() {
-                match &mut media.schema {
-                    Some(ReferenceOr::Item(s)) => {
-                        let removed = strip_properties(s, &names);
-                        if !removed.is_empty() {
-                            notes.push(format!(
-                                "{} {path}: body fields {}",
-                                method.to_uppercase(),
-                                removed.join(", ")
-                            ));
-                        }
-                    }
-                    Some(ReferenceOr::Reference { reference }) => {
-                        body_roots.extend(walk::schema_ref_name(reference).map(str::to_string));
-                    }
-                    None => {}
-                }
-            }
-        }
     }
     for item in doc.paths.paths.values_mut().filter_map(|i| match i {
         ReferenceOr::Item(i) => Some(i),
@@ -70,14 +49,38 @@ pub fn run(doc: &mut OpenAPI, config: &Config) -> Vec<String> {
     }) {
         item.parameters.retain(|p| !is_credential(p));
     }
-    if let Some(components) = doc.components.as_mut() {
-        for name in body_roots {
-            if let Some(ReferenceOr::Item(s)) = components.schemas.get_mut(&name) {
-                let removed = strip_properties(s, &names);
-                if !removed.is_empty() {
-                    notes.push(format!("schema {name}: fields {}", removed.join(", ")));
-                }
+    // Request bodies, inline or under `components.requestBodies`, and the component schemas
+    // they (or their `allOf` members) reference.
+    let mut pending = BTreeSet::new();
+    walk::side_roots_mut(doc, walk::Side::Request, &mut |root| match root {
+        ReferenceOr::Item(s) => {
+            let removed = strip_properties(s, &names, &mut pending);
+            if !removed.is_empty() {
+                notes.push(format!(
+                    "inline request body: fields {}",
+                    removed.join(", ")
+                ));
             }
+        }
+        ReferenceOr::Reference { reference } => {
+            pending.extend(walk::schema_ref_name(reference).map(str::to_string))
+        }
+    });
+    let mut done = BTreeSet::new();
+    while let Some(name) = pending.pop_first() {
+        if !done.insert(name.clone()) {
+            continue;
+        }
+        let Some(ReferenceOr::Item(s)) = doc
+            .components
+            .as_mut()
+            .and_then(|c| c.schemas.get_mut(&name))
+        else {
+            continue;
+        };
+        let removed = strip_properties(s, &names, &mut pending);
+        if !removed.is_empty() {
+            notes.push(format!("schema {name}: fields {}", removed.join(", ")));
         }
     }
     notes
@@ -98,7 +101,12 @@ fn credential_names(doc: &OpenAPI, config: &Config) -> BTreeSet<String> {
 
 /// Removes the named properties from an object schema (and from the members of a top-level
 /// `allOf`, where request bodies often keep shared fields).
-fn strip_properties(schema: &mut Schema, names: &BTreeSet<String>) -> Vec<String> {
+/// `allOf` members that are references are added to `referenced` for the caller to visit.
+fn strip_properties(
+    schema: &mut Schema,
+    names: &BTreeSet<String>,
+    referenced: &mut BTreeSet<String>,
+) -> Vec<String> {
     let mut removed = Vec::new();
     match &mut schema.schema_kind {
         SchemaKind::Type(Type::Object(o)) => {
@@ -107,8 +115,11 @@ fn strip_properties(schema: &mut Schema, names: &BTreeSet<String>) -> Vec<String
         SchemaKind::Any(a) => removed = remove_named(&mut a.properties, &mut a.required, names),
         SchemaKind::AllOf { all_of } => {
             for member in all_of.iter_mut() {
-                if let ReferenceOr::Item(m) = member {
-                    removed.extend(strip_properties(m, names));
+                match member {
+                    ReferenceOr::Item(m) => removed.extend(strip_properties(m, names, referenced)),
+                    ReferenceOr::Reference { reference } => {
+                        referenced.extend(walk::schema_ref_name(reference).map(str::to_string));
+                    }
                 }
             }
         }
@@ -155,12 +166,25 @@ paths:
           application/x-www-form-urlencoded:
             schema: {$ref: '#/components/schemas/Start'}
       responses: {'200': {description: ok}}
+  /shared:
+    post:
+      requestBody: {$ref: '#/components/requestBodies/Shared'}
+      responses: {'200': {description: ok}}
 components:
   securitySchemes:
     headerKey: {type: apiKey, in: header, name: token}
   parameters:
     api_key: {name: api_key, in: query, required: true, schema: {type: string}}
+  requestBodies:
+    Shared:
+      content:
+        application/json:
+          schema:
+            allOf:
+              - $ref: '#/components/schemas/Creds'
+              - {type: object, properties: {token: {type: string}, n: {type: integer}}}
   schemas:
+    Creds: {type: object, properties: {api_secret: {type: string}, brand: {type: string}}}
     Start:
       type: object
       required: [api_key, api_secret, number]
@@ -186,7 +210,25 @@ components:
         let start = json(&doc.components.as_ref().unwrap().schemas["Start"]);
         assert_eq!(start["required"], serde_json::json!(["number"]));
         assert_eq!(start["properties"].as_object().unwrap().len(), 1);
-        assert_eq!(notes.len(), 2, "{notes:?}");
+        let creds = json(&doc.components.as_ref().unwrap().schemas["Creds"]);
+        let left: Vec<_> = creds["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        assert_eq!(
+            left,
+            ["brand"],
+            "reached through components.requestBodies and allOf"
+        );
+        let shared = json(&doc.components.as_ref().unwrap().request_bodies["Shared"]);
+        let inline = &shared["content"]["application/json"]["schema"]["allOf"][1]["properties"];
+        assert!(
+            inline.get("token").is_none(),
+            "the header scheme's name is a credential too"
+        );
+        assert_eq!(notes.len(), 4, "{notes:?}");
     }
 
     #[test]

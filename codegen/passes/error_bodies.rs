@@ -40,7 +40,7 @@ pub fn run(doc: &mut OpenAPI, config: &Config) -> Vec<String> {
     let mut ops_with_bodies = 0;
     for (_, _, op) in walk::operations_mut(&mut doc.clone()) {
         let before = bodies.len();
-        for (_, response) in error_responses(&op.responses.responses) {
+        for response in error_responses(&op.responses) {
             let Some(response) = resolve(response) else {
                 continue;
             };
@@ -91,17 +91,18 @@ pub fn run(doc: &mut OpenAPI, config: &Config) -> Vec<String> {
         },
     )]);
     for (_, _, op) in walk::operations_mut(doc) {
-        let documented = error_responses(&op.responses.responses)
-            .any(|(_, r)| resolve(r).is_some_and(|r| json_media(&r.content).next().is_some()));
+        let documented = error_responses(&op.responses)
+            .any(|r| resolve(r).is_some_and(|r| json_media(&r.content).next().is_some()));
         if !documented {
             continue;
         }
-        for (_, response) in op
+        let errors = op
             .responses
             .responses
             .iter_mut()
             .filter(|(code, _)| is_error(code))
-        {
+            .map(|(_, r)| r);
+        for response in errors.chain(op.responses.default.as_mut()) {
             let mut inline = resolve(response).unwrap_or_default();
             inline.content = content.clone();
             *response = ReferenceOr::Item(inline);
@@ -122,10 +123,16 @@ fn is_error(code: &StatusCode) -> bool {
     }
 }
 
+/// The 4xx/5xx responses and the `default` one, which progenitor also files as errors.
 fn error_responses(
-    responses: &IndexMap<StatusCode, ReferenceOr<Response>>,
-) -> impl Iterator<Item = (&StatusCode, &ReferenceOr<Response>)> {
-    responses.iter().filter(|(code, _)| is_error(code))
+    responses: &openapiv3::Responses,
+) -> impl Iterator<Item = &ReferenceOr<Response>> {
+    let errors = responses
+        .responses
+        .iter()
+        .filter(|(code, _)| is_error(code))
+        .map(|(_, r)| r);
+    errors.chain(responses.default.as_ref())
 }
 
 /// Media types that carry JSON (`application/json`, `application/problem+json`, ...).
@@ -206,6 +213,11 @@ paths:
                     properties: {request_id: {type: string}}
         '429': {$ref: '#/components/responses/Throttled'}
         '500': {description: no body}
+        default:
+          description: anything else
+          content:
+            application/json:
+              schema: {type: object, properties: {code: {type: integer}}}
   /b:
     get:
       responses:
@@ -240,6 +252,7 @@ components:
         assert_eq!(
             props,
             [
+                "code",
                 "detail",
                 "instance",
                 "invalid_parameters",
@@ -261,6 +274,11 @@ components:
             );
         }
         assert_eq!(
+            d["paths"]["/a"]["post"]["responses"]["default"]["content"]["application/json"]["schema"]
+                ["$ref"],
+            "#/components/schemas/Problem"
+        );
+        assert_eq!(
             d["paths"]["/a"]["post"]["responses"]["429"]["description"],
             "slow down"
         );
@@ -272,7 +290,7 @@ components:
         );
         assert_eq!(
             notes,
-            ["3 error bodies merged into Problem; used by 1 operation(s)"]
+            ["4 error bodies merged into Problem; used by 1 operation(s)"]
         );
     }
 }

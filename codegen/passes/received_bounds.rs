@@ -1,10 +1,11 @@
-//! Drops length, pattern and range constraints from schemas the client only receives.
+//! Drops length, pattern, range and identifier-format checks from schemas the client only
+//! receives.
 //!
 //! typify checks constraints while decoding, so a response that breaks one is rejected whole:
 //! Vonage documents v1 `request_id` as at most 32 characters while other observations allow 50.
 //! Validating what the server sends protects nothing; the constraints stay on what is sent.
 
-use openapiv3::{OpenAPI, Schema, SchemaKind, Type};
+use openapiv3::{OpenAPI, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
 
 use crate::codegen::{Config, walk};
 
@@ -25,8 +26,20 @@ pub fn run(doc: &mut OpenAPI, _: &Config) -> Vec<String> {
 fn relax(schema: &mut Schema) -> usize {
     let changed = match &mut schema.schema_kind {
         SchemaKind::Type(Type::String(s)) => {
-            let had = s.min_length.is_some() || s.max_length.is_some() || s.pattern.is_some();
+            // Identifier formats are checks too: one id that is not a UUID would fail a whole
+            // page of templates. Timestamps keep their format; they convert to a typed value.
+            let checked_format = matches!(
+                &s.format,
+                VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" || f == "email" || f == "uri"
+            );
+            let had = s.min_length.is_some()
+                || s.max_length.is_some()
+                || s.pattern.is_some()
+                || checked_format;
             (s.min_length, s.max_length, s.pattern) = (None, None, None);
+            if checked_format {
+                s.format = VariantOrUnknownOrEmpty::Empty;
+            }
             had
         }
         SchemaKind::Type(Type::Integer(n)) => {
@@ -74,12 +87,14 @@ paths:
                 type: object
                 properties:
                   request_id: {type: string, maxLength: 32}
+                  template_id: {type: string, format: uuid}
+                  created: {type: string, format: date-time}
                   items: {type: array, maxItems: 10, items: {type: integer, maximum: 5}}
 "#,
         );
         assert_eq!(
             run(&mut doc, &Config::default()),
-            ["relaxed 3 received schema(s)"]
+            ["relaxed 4 received schema(s)"]
         );
         let d = json(&doc);
         let op = &d["paths"]["/x"]["post"];
@@ -89,6 +104,8 @@ paths:
         );
         let resp = &op["responses"]["200"]["content"]["application/json"]["schema"]["properties"];
         assert_eq!(resp["request_id"], serde_json::json!({"type": "string"}));
+        assert_eq!(resp["template_id"], serde_json::json!({"type": "string"}));
+        assert_eq!(resp["created"]["format"], "date-time");
         assert_eq!(
             resp["items"],
             serde_json::json!({"type": "array", "items": {"type": "integer"}})

@@ -30,9 +30,9 @@ fn fix(doc: &OpenAPI, schema: &mut Schema, inherited: &BTreeSet<String>) -> Vec<
     let allowed: BTreeSet<String> = own.union(inherited).cloned().collect();
     let (required, open) = match &mut schema.schema_kind {
         SchemaKind::Type(Type::Object(o)) => {
-            (Some(&mut o.required), o.additional_properties.is_some())
+            (Some(&mut o.required), is_open(&o.additional_properties))
         }
-        SchemaKind::Any(a) => (Some(&mut a.required), a.additional_properties.is_some()),
+        SchemaKind::Any(a) => (Some(&mut a.required), is_open(&a.additional_properties)),
         _ => (None, false),
     };
     if let Some(required) = required.filter(|_| !open) {
@@ -55,6 +55,16 @@ fn fix(doc: &OpenAPI, schema: &mut Schema, inherited: &BTreeSet<String>) -> Vec<
         dropped.extend(fix(doc, child, &scope));
     }
     dropped
+}
+
+/// `additionalProperties: true` or a schema lets required names live outside `properties`.
+fn is_open(additional: &Option<openapiv3::AdditionalProperties>) -> bool {
+    matches!(
+        additional,
+        Some(
+            openapiv3::AdditionalProperties::Any(true) | openapiv3::AdditionalProperties::Schema(_)
+        )
+    )
 }
 
 /// Property names a schema defines itself or through its own `allOf` members.
@@ -99,6 +109,10 @@ components:
       type: object
       required: [anything]
       additionalProperties: true
+    Closed:
+      type: object
+      required: [ghost]
+      additionalProperties: false
 "#,
         );
         let notes = run(&mut doc, &Config::default());
@@ -115,9 +129,13 @@ components:
             json(&schemas["Open"])["required"],
             serde_json::json!(["anything"])
         );
+        assert_eq!(json(&schemas["Closed"]).get("required"), None);
         assert_eq!(
             notes,
-            ["schema Hook: `channel_timeout` is required but not defined"]
+            [
+                "schema Hook: `channel_timeout` is required but not defined",
+                "schema Closed: `ghost` is required but not defined"
+            ]
         );
     }
 }

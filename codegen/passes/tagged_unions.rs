@@ -9,7 +9,9 @@
 
 use std::collections::BTreeSet;
 
-use openapiv3::{OpenAPI, ReferenceOr, SchemaKind};
+use openapiv3::{
+    ObjectType, OpenAPI, ReferenceOr, Schema, SchemaData, SchemaKind, StringType, Type,
+};
 
 use crate::codegen::{Config, walk};
 
@@ -31,9 +33,21 @@ pub fn run(doc: &mut OpenAPI, _: &Config) -> Vec<String> {
             let Some(name) = walk::schema_ref_name(reference).map(str::to_string) else {
                 continue;
             };
-            let Some(target) = walk::resolve(&snapshot, member).cloned() else {
+            let tag_value = discriminator
+                .mapping
+                .iter()
+                .find(|(_, r)| *r == reference)
+                .map(|(k, _)| k.clone());
+            let Some(mut target) = walk::resolve(&snapshot, member).cloned() else {
                 continue;
             };
+            // typify tags only inline objects; other shapes stay references.
+            let SchemaKind::Type(Type::Object(object)) = &mut target.schema_kind else {
+                continue;
+            };
+            if let Some(value) = tag_value {
+                pin_tag(object, &discriminator.property_name, value);
+            }
             inlined.insert(name);
             *member = ReferenceOr::Item(target);
         }
@@ -59,6 +73,29 @@ pub fn run(doc: &mut OpenAPI, _: &Config) -> Vec<String> {
     notes
 }
 
+/// Makes the tag property a required single-value enum, which is what typify keys on, unless
+/// the member already constrains it that way.
+fn pin_tag(object: &mut ObjectType, property: &str, value: String) {
+    let has_single_value = object.properties.get(property).and_then(ReferenceOr::as_item).is_some_and(|p| {
+        matches!(&p.schema_kind, SchemaKind::Type(Type::String(s)) if s.enumeration.len() == 1)
+    });
+    if !has_single_value {
+        let tag = Schema {
+            schema_data: SchemaData::default(),
+            schema_kind: SchemaKind::Type(Type::String(StringType {
+                enumeration: vec![Some(value)],
+                ..Default::default()
+            })),
+        };
+        object
+            .properties
+            .insert(property.to_string(), ReferenceOr::Item(Box::new(tag)));
+    }
+    if !object.required.iter().any(|r| r == property) {
+        object.required.push(property.to_string());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,7 +118,7 @@ components:
         propertyName: channel
         mapping: {sms: '#/components/schemas/Sms', voice: '#/components/schemas/Voice'}
     Sms: {type: object, required: [channel], properties: {channel: {type: string, enum: [sms]}}}
-    Voice: {type: object, required: [channel], properties: {channel: {type: string, enum: [voice]}}}
+    Voice: {type: object, properties: {channel: {type: string}}}
     Plain:
       oneOf: [{$ref: '#/components/schemas/Voice'}, {type: string}]
 "#,

@@ -1,7 +1,7 @@
 //! The Verify v1 client generated from `specs/verify-v1.yml` at build time.
 //!
-//! Everything here follows the spec and may change when the spec does; prefer the hand-written
-//! API of [`crate::v1`] where it covers what you need. Credentials are not part of any call:
+//! Everything here follows the spec and may change when the spec does. A typed, hand-written
+//! API will live beside it in [`crate::v1`]. Credentials are not part of any call:
 //! the [`Transport`](crate::Transport) given to [`Client::new_with_client`] supplies them.
 
 // Generated code: lints are the generator's business, and its doc text comes from the spec.

@@ -1,7 +1,7 @@
 //! The Verify v2 client generated from `specs/verify-v2.yml` at build time.
 //!
-//! Everything here follows the spec and may change when the spec does; prefer the hand-written
-//! API of [`crate::v2`] where it covers what you need. Authentication is not part of any call:
+//! Everything here follows the spec and may change when the spec does. A typed, hand-written
+//! API will live beside it in [`crate::v2`]. Authentication is not part of any call:
 //! the [`Transport`](crate::Transport) given to [`Client::new_with_client`] supplies it.
 
 // Generated code: lints are the generator's business, and its doc text comes from the spec.

@@ -223,6 +223,11 @@ async fn start_errors_are_typed_problems() {
             402,
             json!({"type": "https://developer.vonage.com/en/api-errors/#low-balance", "title": "Low balance", "detail": "This request could not be performed due to your account balance being low.", "instance": "w"}),
         ),
+        // Older replies carry one invalid parameter as an object, not a list.
+        (
+            422,
+            json!({"title": "Invalid params", "detail": "d", "instance": "x", "invalid_parameters": {"name": "to", "reason": "Invalid value"}}),
+        ),
         // Live-looking bodies sometimes have no `type` at all.
         (
             409,
@@ -250,9 +255,16 @@ async fn start_errors_are_typed_problems() {
         assert_eq!(p.detail.as_deref(), reply["detail"].as_str());
         assert_eq!(p.type_.as_deref(), reply["type"].as_str());
         assert_eq!(p.request_id.as_deref(), reply["request_id"].as_str());
+        let invalid = match &p.invalid_parameters {
+            None => 0,
+            Some(types::ProblemInvalidParameters::List(v)) => v.len(),
+            Some(types::ProblemInvalidParameters::Single(_)) => 1,
+        };
+        let sent = &reply["invalid_parameters"];
         assert_eq!(
-            p.invalid_parameters.len(),
-            reply["invalid_parameters"].as_array().map_or(0, Vec::len)
+            invalid,
+            sent.as_array()
+                .map_or(usize::from(sent.is_object()), Vec::len)
         );
     }
 }
@@ -503,9 +515,8 @@ async fn template_create_get_update_delete() {
         .mock_async(|when, then| {
             when.method(PATCH)
                 .path(item.clone())
-                .json_body(json!({"is_default": true}));
-            then.status(200)
-                .json_body(template_json("my-template", true));
+                .json_body(json!({"name": "renamed"}));
+            then.status(200).json_body(template_json("renamed", true));
         })
         .await;
     let delete = server
@@ -533,7 +544,7 @@ async fn template_create_get_update_delete() {
             .map(|l| l.href.ends_with("template_fragments")),
         Some(true)
     );
-    let patch = types::PatchTemplateRequest::builder().is_default(Some(true.into()));
+    let patch = types::PatchTemplateRequest::builder().name(Some("renamed".parse().unwrap()));
     let updated = c
         .update_template()
         .template_id(TEMPLATE)
@@ -541,7 +552,10 @@ async fn template_create_get_update_delete() {
         .send()
         .await
         .unwrap();
-    assert!(updated.is_default);
+    assert_eq!(
+        (updated.name.as_str(), updated.is_default),
+        ("renamed", true)
+    );
     c.delete_template()
         .template_id(TEMPLATE)
         .send()
