@@ -4,41 +4,16 @@
 
 use httpmock::prelude::*;
 use serde_json::json;
-use vonage_verify::Transport;
+
+use crate::support::{BASIC, http, replying, transport};
 use vonage_verify::v1::raw::{Client, Error, types};
 
 const ID: &str = "abcdef0123456789abcdef0123456789";
 const FORM: &str = "application/x-www-form-urlencoded";
-/// `Basic base64("abcd1234:s3cr3t!")`.
-const BASIC: &str = "Basic YWJjZDEyMzQ6czNjcjN0IQ==";
+const JSON: &str = "application/json";
 
 fn client(server: &MockServer) -> Client {
-    let transport = Transport::new().with_api_key("abcd1234", "s3cr3t!");
-    Client::new_with_client(
-        &server.base_url(),
-        vonage_verify::http_client().unwrap(),
-        transport,
-    )
-}
-
-/// A server that answers every `method path` request with `status` and the JSON `reply`.
-async fn replying(
-    method: httpmock::Method,
-    path: &str,
-    status: u16,
-    reply: &serde_json::Value,
-) -> MockServer {
-    let server = MockServer::start_async().await;
-    let reply = reply.clone();
-    server
-        .mock_async(move |when, then| {
-            when.method(method).path(path);
-            then.status(status)
-                .header("content-type", "application/json")
-                .json_body(reply);
-        })
-        .await;
-    server
+    Client::new_with_client(&server.base_url(), http(), transport())
 }
 
 fn known<T>(status: &T) -> String
@@ -131,6 +106,7 @@ async fn request_error_in_a_200_is_not_read_as_success() {
         POST,
         "/verify/json",
         200,
+        JSON,
         &json!({"status": "3", "error_text": "Invalid value for number"}),
     )
     .await;
@@ -169,7 +145,7 @@ async fn request_documented_error_shapes_decode() {
         ),
     ];
     for (reply, code) in cases {
-        let server = replying(POST, "/verify/json", 200, &reply).await;
+        let server = replying(POST, "/verify/json", 200, JSON, &reply).await;
         let body = types::VerifyRequest::builder()
             .number("447700900000")
             .brand("Acme Inc");
@@ -197,6 +173,7 @@ async fn unknown_status_values_and_fields_are_kept_or_ignored() {
         POST,
         "/verify/json",
         200,
+        JSON,
         &json!({"status": "42", "error_text": "new", "brand_new_field": [1, 2]}),
     )
     .await;
@@ -351,7 +328,7 @@ async fn check_wrong_code_and_too_many_attempts() {
             "17",
         ),
     ] {
-        let server = replying(POST, "/verify/check/json", 200, &reply).await;
+        let server = replying(POST, "/verify/check/json", 200, JSON, &reply).await;
         let body = types::CheckRequest::builder().request_id(ID).code("0000");
         let r = client(&server)
             .verify_check()
@@ -465,7 +442,7 @@ async fn search_not_found_and_unknown_status() {
             false,
         ),
     ] {
-        let server = replying(GET, "/verify/search/json", 200, &reply).await;
+        let server = replying(GET, "/verify/search/json", 200, JSON, &reply).await;
         let r = client(&server)
             .verify_search()
             .request_id(ID)
@@ -523,7 +500,7 @@ async fn control_cancel_and_trigger_next_event() {
 
 #[tokio::test]
 async fn control_too_early_to_cancel() {
-    let server = replying(POST, "/verify/control/json", 200, &json!({
+    let server = replying(POST, "/verify/control/json", 200, JSON, &json!({
                 "status": "19",
                 "error_text": format!("Verification request ['{ID}'] can't be cancelled within the first 30 seconds.")
             })).await;
@@ -573,7 +550,7 @@ async fn psd2_sends_the_amount_exactly() {
 
 #[tokio::test]
 async fn psd2_error_status() {
-    let server = replying(POST, "/verify/psd2/json", 200, &json!({"status": "15", "error_text": "The destination number is not in a supported network"})).await;
+    let server = replying(POST, "/verify/psd2/json", 200, JSON, &json!({"status": "15", "error_text": "The destination number is not in a supported network"})).await;
     let body = types::Psd2Request::builder()
         .number("447700900000")
         .payee("Acme Inc")
@@ -636,7 +613,7 @@ async fn network_unblock_errors_are_typed_problems() {
         ),
     ];
     for (code, reply) in cases {
-        let server = replying(POST, "/verify/network-unblock", code, &reply).await;
+        let server = replying(POST, "/verify/network-unblock", code, JSON, &reply).await;
         let body = types::NetworkUnblock::builder()
             .network(Some("23410".to_string()))
             .unblock_duration(Some(90000));

@@ -3,44 +3,17 @@
 
 use httpmock::prelude::*;
 use serde_json::{Value, json};
-use vonage_verify::Transport;
+
+use crate::support::{BASIC, http, replying, transport};
 use vonage_verify::v2::raw::{Client, Error, types};
 
 const ID: &str = "c11236f4-00bf-4b89-84ba-88b25df97315";
 const TEMPLATE: &str = "8f35a1a7-eb2f-4552-8fdf-fffdaee41bc9";
 const FRAGMENT: &str = "c70f446e-997a-4313-a081-60a02a31dc19";
-/// `Basic base64("abcd1234:s3cr3t!")`.
-const BASIC: &str = "Basic YWJjZDEyMzQ6czNjcjN0IQ==";
 const PROBLEM: &str = "application/problem+json";
 
 fn client(server: &MockServer) -> Client {
-    let transport = Transport::new().with_api_key("abcd1234", "s3cr3t!");
-    Client::new_with_client(
-        &server.base_url(),
-        vonage_verify::http_client().unwrap(),
-        transport,
-    )
-}
-
-/// A server that answers every `method path` request with `status` and `body` of `content_type`.
-async fn replying(
-    method: httpmock::Method,
-    path: &str,
-    status: u16,
-    content_type: &str,
-    body: &Value,
-) -> MockServer {
-    let server = MockServer::start_async().await;
-    let (body, content_type) = (body.to_string(), content_type.to_string());
-    server
-        .mock_async(move |when, then| {
-            when.method(method).path(path);
-            then.status(status)
-                .header("content-type", content_type)
-                .body(body);
-        })
-        .await;
-    server
+    Client::new_with_client(&server.base_url(), http(), transport())
 }
 
 fn problem(err: Error<types::Problem>) -> (u16, types::Problem) {
