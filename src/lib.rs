@@ -2,13 +2,23 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod call;
+mod client;
+mod clock;
+mod credentials;
+mod error;
 mod http;
+mod jwt;
 pub mod spec;
 mod transport;
 pub mod v1;
 pub mod v2;
 
-pub use http::http_client;
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES};
+pub use clock::{Clock, SystemClock};
+pub use credentials::{ApiKey, BearerToken, PrivateKey, SignatureSecret, V2Auth};
+pub use error::{ConfigError, Error, ResponseContext};
+pub use jwt::JwtOptions;
 pub use transport::Transport;
 
 /// The HTTP client the generated clients are built on, re-exported so its version always matches.

@@ -1,8 +1,8 @@
 //! The Verify v1 client generated from `specs/verify-v1.yml` at build time.
 //!
-//! Everything here follows the spec and may change when the spec does. A typed, hand-written
-//! API will live beside it in [`crate::v1`]. Credentials are not part of any call:
-//! the [`Transport`](crate::Transport) given to [`Client::new_with_client`] supplies them.
+//! Everything here follows the spec and may change when the spec does; the typed API in
+//! [`crate::v1`] is built on it. Reach it through [`Api::raw`](crate::v1::Api::raw), which shares
+//! the [`Client`](crate::Client)'s credentials: no call here takes any.
 
 // Generated code: lints are the generator's business, and its doc text comes from the spec.
 #![allow(

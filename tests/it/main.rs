@@ -1,6 +1,7 @@
 //! The crate's integration tests, in one binary so tokio, reqwest and httpmock link once.
 //! Every test talks only to a server it starts on 127.0.0.1.
 
+mod auth;
 mod support;
 mod v1_raw;
 mod v2_raw;

@@ -5,7 +5,7 @@
 use httpmock::prelude::*;
 use serde_json::json;
 
-use crate::support::{BASIC, http, replying, transport};
+use crate::support::{self, BASIC, replying};
 use vonage_verify::v1::raw::{Client, Error, types};
 
 const ID: &str = "abcdef0123456789abcdef0123456789";
@@ -13,7 +13,7 @@ const FORM: &str = "application/x-www-form-urlencoded";
 const JSON: &str = "application/json";
 
 fn client(server: &MockServer) -> Client {
-    Client::new_with_client(&server.base_url(), http(), transport())
+    support::client(server).v1().raw().clone()
 }
 
 fn known<T>(status: &T) -> String

@@ -4,7 +4,7 @@
 use httpmock::prelude::*;
 use serde_json::{Value, json};
 
-use crate::support::{BASIC, http, replying, transport};
+use crate::support::{self, BASIC, replying};
 use vonage_verify::v2::raw::{Client, Error, types};
 
 const ID: &str = "c11236f4-00bf-4b89-84ba-88b25df97315";
@@ -13,7 +13,7 @@ const FRAGMENT: &str = "c70f446e-997a-4313-a081-60a02a31dc19";
 const PROBLEM: &str = "application/problem+json";
 
 fn client(server: &MockServer) -> Client {
-    Client::new_with_client(&server.base_url(), http(), transport())
+    support::client(server).v2().raw().clone()
 }
 
 fn problem(err: Error<types::Problem>) -> (u16, types::Problem) {

@@ -1,0 +1,585 @@
+//! The client users hold: configuration, credentials, and the two APIs.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+use secrecy::SecretString;
+use url::Url;
+
+use crate::clock::{Clock, SystemClock};
+use crate::credentials::{ApiKey, BearerToken, PrivateKey, SignatureSecret, V2Auth};
+use crate::error::{ConfigError, Error};
+use crate::jwt::{JwtOptions, TokenSource};
+use crate::transport::{Settings, Transport};
+use crate::{http, v1, v2};
+
+/// Where Vonage serves both Verify APIs.
+pub const DEFAULT_BASE_URL: &str = "https://api.nexmo.com";
+
+/// The largest response body the client reads by default: 1 MiB, far above any Verify response.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1 << 20;
+
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+const DEFAULT_USER_AGENT: &str = concat!("vonage-verify/", env!("CARGO_PKG_VERSION"));
+
+/// A client for both Verify APIs.
+///
+/// Cheap to clone (clones share one connection pool and one JWT cache), and `Send + Sync`, so
+/// one client can serve a whole application. Build it with [`Client::builder`] or
+/// [`Client::from_env`]; then use [`Client::v1`] and [`Client::v2`].
+///
+/// With an API key and secret (v1, and v2 over HTTP Basic):
+///
+/// ```
+/// # fn main() -> Result<(), vonage_verify::Error> {
+/// use vonage_verify::{ApiKey, Client};
+///
+/// let client = Client::builder()
+///     .api_key(ApiKey::new("abcd1234", "s3cr3t"))
+///     .build()?;
+/// assert!(!format!("{client:?}").contains("s3cr3t"));
+/// # Ok(()) }
+/// ```
+///
+/// With an application, whose JWTs v2 prefers (minted, cached and renewed by the client):
+///
+/// ```no_run
+/// # fn main() -> Result<(), vonage_verify::Error> {
+/// use vonage_verify::{Client, PrivateKey};
+///
+/// let client = Client::builder()
+///     .application("aaaaaaaa-bbbb-cccc-dddd-0123456789ab", PrivateKey::from_file("private.key")?)
+///     .build()?;
+/// # let _ = client;
+/// # Ok(()) }
+/// ```
+///
+/// With a token minted elsewhere, and the webhook signature secret:
+///
+/// ```
+/// # fn main() -> Result<(), vonage_verify::Error> {
+/// use vonage_verify::{BearerToken, Client, SignatureSecret};
+///
+/// let client = Client::builder()
+///     .bearer_token(BearerToken::new("eyJhbGciOiJSUzI1NiJ9.e30.c2ln"))
+///     .signature_secret(SignatureSecret::new("whsec"))
+///     .build()?;
+/// assert!(client.signature_secret().is_some());
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    v1: v1::Api,
+    v2: v2::Api,
+    transport: Transport,
+    signature_secret: Option<SignatureSecret>,
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from the `VONAGE_*` environment variables; see
+    /// [`ClientBuilder::from_env`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] if the variables are inconsistent, the private key cannot be read or
+    /// used, or the base URL is invalid.
+    pub fn from_env() -> Result<Self, Error> {
+        Ok(ClientBuilder::from_env()?.build()?)
+    }
+
+    /// Verify v1: request, check, search, control, PSD2 and network unblock.
+    pub fn v1(&self) -> &v1::Api {
+        &self.inner.v1
+    }
+
+    /// Verify v2: workflows, checks, silent authentication, templates.
+    pub fn v2(&self) -> &v2::Api {
+        &self.inner.v2
+    }
+
+    /// The base URL every request goes to, and the only origin that receives credentials.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.transport.settings().base_url
+    }
+
+    /// The secret Vonage signs webhooks with, if one was configured.
+    pub fn signature_secret(&self) -> Option<&SignatureSecret> {
+        self.inner.signature_secret.as_ref()
+    }
+
+    /// The application JWT the client is currently sending to v2 (minting one if none is
+    /// fresh), for calling other Vonage APIs with the same application.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingCredentials`] if no application is configured.
+    pub fn application_jwt(&self) -> Result<SecretString, Error> {
+        let source = self.inner.transport.settings().application.as_ref().ok_or(
+            Error::MissingCredentials {
+                operation: "application_jwt",
+                needs: "an application (id and private key)",
+            },
+        )?;
+        let minted = source.token().map_err(|e| ConfigError::PrivateKey {
+            reason: format!("signing the application JWT failed ({e})"),
+        })?;
+        Ok(minted.token.clone())
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("settings", self.inner.transport.settings())
+            .field("signature_secret", &self.inner.signature_secret)
+            .finish()
+    }
+}
+
+/// Configuration for a [`Client`]. Every setting has a default except the credentials; each
+/// API call checks for the credentials it needs before sending anything.
+#[derive(Clone)]
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    api_key: Option<ApiKey>,
+    application: Option<(String, PrivateKey)>,
+    bearer: Option<BearerToken>,
+    signature_secret: Option<SignatureSecret>,
+    v2_auth: V2Auth,
+    jwt: JwtOptions,
+    clock: Arc<dyn Clock>,
+    http: Option<reqwest::Client>,
+    connect_timeout: Option<Duration>,
+    timeout: Duration,
+    user_agent: String,
+    max_response_bytes: usize,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            base_url: None,
+            api_key: None,
+            application: None,
+            bearer: None,
+            signature_secret: None,
+            v2_auth: V2Auth::Auto,
+            jwt: JwtOptions::default(),
+            clock: Arc::new(SystemClock),
+            http: None,
+            connect_timeout: None,
+            timeout: DEFAULT_TIMEOUT,
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+}
+
+/// The environment variables [`ClientBuilder::from_env`] reads.
+mod var {
+    pub const API_KEY: &str = "VONAGE_API_KEY";
+    pub const API_SECRET: &str = "VONAGE_API_SECRET";
+    pub const APPLICATION_ID: &str = "VONAGE_APPLICATION_ID";
+    pub const PRIVATE_KEY: &str = "VONAGE_PRIVATE_KEY";
+    pub const PRIVATE_KEY_PATH: &str = "VONAGE_PRIVATE_KEY_PATH";
+    pub const SIGNATURE_SECRET: &str = "VONAGE_SIGNATURE_SECRET";
+    pub const BASE_URL: &str = "VONAGE_BASE_URL";
+}
+
+impl ClientBuilder {
+    /// A builder configured from the process environment:
+    ///
+    /// | variable | meaning |
+    /// |---|---|
+    /// | `VONAGE_API_KEY`, `VONAGE_API_SECRET` | the account's key and secret (both or neither) |
+    /// | `VONAGE_APPLICATION_ID` | the application whose JWTs v2 uses |
+    /// | `VONAGE_PRIVATE_KEY` | that application's private key, as PEM text |
+    /// | `VONAGE_PRIVATE_KEY_PATH` | or the path of the PEM file (not both) |
+    /// | `VONAGE_SIGNATURE_SECRET` | the secret webhooks are signed with |
+    /// | `VONAGE_BASE_URL` | another base URL, e.g. a mock server |
+    ///
+    /// Empty variables count as unset. A PEM with its line breaks written as `\n` (as many
+    /// `.env` files hold it) is accepted. The builder can be adjusted further before
+    /// [`build`](Self::build).
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::Env`] if the variables are inconsistent, and the errors of
+    /// [`PrivateKey::from_pem`] and [`PrivateKey::from_file`].
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`from_env`](Self::from_env), reading each variable through `lookup` instead, for
+    /// configuration kept somewhere other than the process environment.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), vonage_verify::Error> {
+    /// use std::collections::HashMap;
+    /// use vonage_verify::ClientBuilder;
+    ///
+    /// let vars = HashMap::from([
+    ///     ("VONAGE_API_KEY", "abcd1234"),
+    ///     ("VONAGE_API_SECRET", "s3cr3t"),
+    ///     ("VONAGE_BASE_URL", "http://127.0.0.1:4010"),
+    /// ]);
+    /// let client = ClientBuilder::from_lookup(|name| vars.get(name).map(|v| v.to_string()))?
+    ///     .build()?;
+    /// assert_eq!(client.base_url().as_str(), "http://127.0.0.1:4010/");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As for [`from_env`](Self::from_env).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &'static str| lookup(name).filter(|value| !value.trim().is_empty());
+        let mut builder = Self::default();
+
+        match (get(var::API_KEY), get(var::API_SECRET)) {
+            (Some(key), Some(secret)) => builder = builder.api_key(ApiKey::new(key, secret)),
+            (None, None) => {}
+            (Some(_), None) => {
+                return Err(env(var::API_SECRET, "unset, but VONAGE_API_KEY is set"));
+            }
+            (None, Some(_)) => {
+                return Err(env(var::API_KEY, "unset, but VONAGE_API_SECRET is set"));
+            }
+        }
+
+        let key = match (get(var::PRIVATE_KEY), get(var::PRIVATE_KEY_PATH)) {
+            (Some(_), Some(_)) => {
+                return Err(env(
+                    var::PRIVATE_KEY_PATH,
+                    "set along with VONAGE_PRIVATE_KEY; set only one of them",
+                ));
+            }
+            (Some(pem), None) => Some(PrivateKey::from_pem(unescape_newlines(pem))?),
+            (None, Some(path)) => Some(PrivateKey::from_file(path)?),
+            (None, None) => None,
+        };
+        match (get(var::APPLICATION_ID), key) {
+            (Some(id), Some(key)) => builder = builder.application(id, key),
+            (None, None) => {}
+            (Some(_), None) => {
+                return Err(env(
+                    var::PRIVATE_KEY,
+                    "VONAGE_APPLICATION_ID is set, but neither VONAGE_PRIVATE_KEY nor VONAGE_PRIVATE_KEY_PATH is",
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(env(var::APPLICATION_ID, "unset, but a private key is set"));
+            }
+        }
+
+        if let Some(secret) = get(var::SIGNATURE_SECRET) {
+            builder = builder.signature_secret(SignatureSecret::new(secret));
+        }
+        if let Some(url) = get(var::BASE_URL) {
+            builder = builder.base_url(url);
+        }
+        Ok(builder)
+    }
+
+    /// The base URL of both APIs. Default: [`DEFAULT_BASE_URL`]. It must be `https`, except
+    /// for loopback addresses (`127.0.0.1`, `[::1]`, `localhost`), where mock servers run.
+    /// Credentials are sent to this origin and no other.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The account's API key and secret: required by v1, accepted by v2 as HTTP Basic.
+    pub fn api_key(mut self, credentials: ApiKey) -> Self {
+        self.api_key = Some(credentials);
+        self
+    }
+
+    /// An application id and its private key: v2 then authenticates with JWTs minted from
+    /// them (see [`jwt_options`](Self::jwt_options)).
+    pub fn application(mut self, id: impl Into<String>, key: PrivateKey) -> Self {
+        self.application = Some((id.into(), key));
+        self
+    }
+
+    /// A token obtained elsewhere, sent to v2 as `Authorization: Bearer`. Under
+    /// [`V2Auth::Auto`] it takes precedence over an application.
+    pub fn bearer_token(mut self, token: BearerToken) -> Self {
+        self.bearer = Some(token);
+        self
+    }
+
+    /// The secret Vonage signs webhooks with, kept for verifying them.
+    pub fn signature_secret(mut self, secret: SignatureSecret) -> Self {
+        self.signature_secret = Some(secret);
+        self
+    }
+
+    /// Pins how v2 requests authenticate. Default: [`V2Auth::Auto`].
+    pub fn v2_auth(mut self, auth: V2Auth) -> Self {
+        self.v2_auth = auth;
+        self
+    }
+
+    /// Lifetime, renewal margin and optional claims of the application JWTs.
+    pub fn jwt_options(mut self, options: JwtOptions) -> Self {
+        self.jwt = options;
+        self
+    }
+
+    /// The clock JWT lifetimes are measured against. Default: [`SystemClock`].
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Sends through this `reqwest::Client` instead of one the builder makes (to share a
+    /// connection pool or add a proxy). Its redirect policy is then the caller's: the
+    /// builder's own client follows redirects only within one origin, so that a v1 form body,
+    /// which holds the API secret, is never re-sent to another host.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// How long connecting may take. Default: 10 seconds. Applies only to the builder's own
+    /// HTTP client; set it on a client given to [`http_client`](Self::http_client) instead.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// How long a whole request may take, from connecting to the end of the body.
+    /// Default: 30 seconds.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` header. Default: `vonage-verify/<version>`.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// The most bytes of a response body the client reads before giving up with
+    /// [`Error::BodyTooLarge`]. Default: [`DEFAULT_MAX_RESPONSE_BYTES`].
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] if the base URL is invalid, the JWT options are inconsistent, a
+    /// pinned [`V2Auth`] lacks its credentials, the user agent is not a valid header value,
+    /// `connect_timeout` is combined with a caller's HTTP client, or reqwest cannot start.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let user_agent =
+            HeaderValue::from_str(&self.user_agent).map_err(|_| ConfigError::Invalid {
+                setting: "user_agent",
+                reason: "not a valid HTTP header value",
+            })?;
+        if self.jwt.ttl.as_secs() == 0 {
+            return Err(invalid(
+                "jwt_options",
+                "the token lifetime must be at least a second",
+            ));
+        }
+        if self.jwt.refresh_margin >= self.jwt.ttl {
+            return Err(invalid(
+                "jwt_options",
+                "the refresh margin must be shorter than the lifetime",
+            ));
+        }
+        if self.max_response_bytes == 0 {
+            return Err(invalid("max_response_bytes", "must be at least 1"));
+        }
+        let pinned_without = match self.v2_auth {
+            V2Auth::Jwt => self.application.is_none(),
+            V2Auth::Bearer => self.bearer.is_none(),
+            V2Auth::Basic => self.api_key.is_none(),
+            V2Auth::Auto => false,
+        };
+        if pinned_without {
+            return Err(ConfigError::Conflict(
+                "v2_auth is pinned to a credential that was not given",
+            )
+            .into());
+        }
+        let http = match (self.http, self.connect_timeout) {
+            (Some(_), Some(_)) => {
+                return Err(ConfigError::Conflict(
+                    "connect_timeout cannot be applied to a caller's reqwest::Client; set it there",
+                )
+                .into());
+            }
+            (Some(client), None) => client,
+            (None, connect_timeout) => http::builder()
+                .connect_timeout(connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                .build()
+                .map_err(ConfigError::HttpClient)?,
+        };
+
+        let application = self
+            .application
+            .map(|(id, key)| TokenSource::new(id, key, self.jwt, self.clock));
+        let settings = Settings {
+            base_url,
+            api_key: self.api_key,
+            application,
+            bearer: self.bearer,
+            v2_auth: self.v2_auth,
+            max_body_bytes: self.max_response_bytes,
+            timeout: Some(self.timeout),
+            user_agent,
+        };
+        let transport = Transport::new(Arc::new(settings));
+        let root = transport
+            .settings()
+            .base_url
+            .as_str()
+            .trim_end_matches('/')
+            .to_owned();
+        Ok(Client {
+            inner: Arc::new(Inner {
+                v1: v1::Api::new(v1::raw::Client::new_with_client(
+                    &root,
+                    http.clone(),
+                    transport.clone(),
+                )),
+                v2: v2::Api::new(v2::raw::Client::new_with_client(
+                    &root,
+                    http,
+                    transport.clone(),
+                )),
+                transport,
+                signature_secret: self.signature_secret,
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url.as_deref().map(redact_userinfo))
+            .field("api_key", &self.api_key)
+            .field("application", &self.application)
+            .field("bearer", &self.bearer)
+            .field("signature_secret", &self.signature_secret)
+            .field("v2_auth", &self.v2_auth)
+            .field("jwt", &self.jwt)
+            .field("clock", &self.clock)
+            .field("http", &self.http)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("user_agent", &self.user_agent)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish()
+    }
+}
+
+fn env(name: &'static str, reason: &'static str) -> ConfigError {
+    ConfigError::Env { name, reason }
+}
+
+fn invalid(setting: &'static str, reason: &'static str) -> Error {
+    ConfigError::Invalid { setting, reason }.into()
+}
+
+/// `.env` files often hold a PEM on one line, its breaks written as `\n`.
+fn unescape_newlines(pem: String) -> String {
+    if pem.contains('\n') {
+        pem
+    } else {
+        pem.replace("\\n", "\n")
+    }
+}
+
+fn parse_base_url(raw: &str) -> Result<Url, ConfigError> {
+    let refuse = |reason| ConfigError::BaseUrl {
+        url: redact_userinfo(raw),
+        reason,
+    };
+    let url = Url::parse(raw).map_err(|_| refuse("not an absolute URL"))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(refuse("credentials do not belong in the URL"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(refuse("a base URL has no query or fragment"));
+    }
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if crate::transport::is_loopback(&url) => Ok(url),
+        "http" => Err(refuse("plain http is only allowed to loopback addresses")),
+        _ => Err(refuse("the scheme must be https")),
+    }
+}
+
+/// The URL with its user information hidden, since it may hold a password.
+fn redact_userinfo(raw: &str) -> String {
+    let Some(start) = raw.find("://").map(|i| i + 3) else {
+        return raw.to_owned();
+    };
+    let authority_end = raw[start..]
+        .find(['/', '?', '#'])
+        .map_or(raw.len(), |i| start + i);
+    match raw[start..authority_end].rfind('@') {
+        Some(at) => format!("{}[redacted]{}", &raw[..start], &raw[start + at..]),
+        None => raw.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_base_url, redact_userinfo, unescape_newlines};
+
+    #[test]
+    fn user_information_is_hidden() {
+        assert_eq!(
+            redact_userinfo("https://u:p@host/x@y"),
+            "https://[redacted]@host/x@y"
+        );
+        assert_eq!(redact_userinfo("https://host/x@y"), "https://host/x@y");
+        assert_eq!(redact_userinfo("no scheme@all"), "no scheme@all");
+        let error = parse_base_url("https://key:s3cr3t@api.nexmo.com").unwrap_err();
+        assert!(!error.to_string().contains("s3cr3t"), "{error}");
+        let error = parse_base_url("htps//key:s3cr3t@api").unwrap_err();
+        assert!(!format!("{error:?}").contains("s3cr3t"), "{error:?}");
+    }
+
+    #[test]
+    fn base_urls_must_be_tls_or_loopback() {
+        assert!(parse_base_url("https://api.nexmo.com").is_ok());
+        assert!(parse_base_url("https://proxy.example/vonage/").is_ok());
+        assert!(parse_base_url("http://127.0.0.1:4010").is_ok());
+        assert!(parse_base_url("http://[::1]:4010").is_ok());
+        assert!(parse_base_url("http://localhost:4010").is_ok());
+        assert!(parse_base_url("http://api.nexmo.com").is_err());
+        assert!(parse_base_url("ftp://api.nexmo.com").is_err());
+        assert!(parse_base_url("api.nexmo.com").is_err());
+        assert!(parse_base_url("https://api.nexmo.com/?x=1").is_err());
+    }
+
+    #[test]
+    fn escaped_pem_line_breaks_are_restored() {
+        assert_eq!(unescape_newlines("a\\nb".into()), "a\nb");
+        assert_eq!(unescape_newlines("a\\nb\n".into()), "a\\nb\n");
+    }
+}

@@ -1,0 +1,232 @@
+//! The crate's error types: one enum for everything a call can run into, and one for
+//! configuration mistakes found while building a [`Client`](crate::Client).
+//!
+//! No variant carries a credential: the messages name what is missing or wrong, never its value.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use reqwest::StatusCode;
+
+/// How many bytes of a response body an error keeps, so a huge or hostile body cannot bloat it.
+pub(crate) const BODY_EXCERPT_BYTES: usize = 1024;
+
+/// Everything that can go wrong in a call to Vonage, or in building the client.
+///
+/// Each variant that involves a response carries a [`ResponseContext`]: the operation, the HTTP
+/// status, Vonage's `x-vonage-trace-id` and the start of the body, enough to debug a failure or
+/// to quote it to Vonage support.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The configuration is unusable; reported when the client is built.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+
+    /// The operation needs credentials this client was not given. Nothing was sent.
+    #[error("{operation} needs {needs}, which this client was not given; nothing was sent")]
+    MissingCredentials {
+        /// The operation that was called.
+        operation: &'static str,
+        /// The credentials it accepts.
+        needs: &'static str,
+    },
+
+    /// The request breaks a rule of the API's spec. Nothing was sent.
+    #[error("{operation}: invalid request, nothing was sent: {message}")]
+    InvalidRequest {
+        /// The operation that was called.
+        operation: &'static str,
+        /// What is wrong with the request.
+        message: String,
+    },
+
+    /// No response arrived: the connection, TLS handshake or the request timed out or failed.
+    #[error("{operation}: no response from the API: {source}")]
+    Transport {
+        /// The operation that was called.
+        operation: &'static str,
+        /// What reqwest reported (without the URL).
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The response body was longer than the client's limit, so reading stopped.
+    #[error("{context}: the response body exceeds the {limit}-byte limit")]
+    BodyTooLarge {
+        /// The operation and response.
+        context: ResponseContext,
+        /// The configured limit in bytes.
+        limit: usize,
+    },
+
+    /// The response body could not be read to its end.
+    #[error("{context}: reading the response body failed: {source}")]
+    Body {
+        /// The operation and response.
+        context: ResponseContext,
+        /// What reqwest reported (without the URL).
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The API answered with an error status, or with a status the spec does not list for
+    /// the operation.
+    #[error("{context}: unexpected response status")]
+    Status {
+        /// The operation and response, including the start of the body.
+        context: ResponseContext,
+    },
+
+    /// The response does not match what the spec says the operation returns.
+    #[error("{context}: the response could not be decoded: {reason}")]
+    Decode {
+        /// The operation and response, including the start of the body.
+        context: ResponseContext,
+        /// What did not match.
+        reason: String,
+    },
+}
+
+impl Error {
+    /// The operation the error came from, where one was called.
+    pub fn operation(&self) -> Option<&'static str> {
+        match self {
+            Error::Config(_) => None,
+            Error::MissingCredentials { operation, .. }
+            | Error::InvalidRequest { operation, .. }
+            | Error::Transport { operation, .. } => Some(operation),
+            Error::BodyTooLarge { context, .. }
+            | Error::Body { context, .. }
+            | Error::Status { context }
+            | Error::Decode { context, .. } => Some(context.operation),
+        }
+    }
+
+    /// The response's details, if a response arrived.
+    pub fn response(&self) -> Option<&ResponseContext> {
+        match self {
+            Error::BodyTooLarge { context, .. }
+            | Error::Body { context, .. }
+            | Error::Status { context }
+            | Error::Decode { context, .. } => Some(context),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of the response, if a response arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.response().and_then(|context| context.status)
+    }
+
+    /// Vonage's `x-vonage-trace-id` for the response, if it sent one.
+    pub fn trace_id(&self) -> Option<&str> {
+        self.response()
+            .and_then(|context| context.trace_id.as_deref())
+    }
+}
+
+/// What is known about the response an error came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ResponseContext {
+    /// The operation that was called (the generated method's name, e.g. `verify_request`).
+    pub operation: &'static str,
+    /// The HTTP status, when the response got that far.
+    pub status: Option<StatusCode>,
+    /// Vonage's `x-vonage-trace-id` header, when present.
+    pub trace_id: Option<String>,
+    /// The first bytes of the body (at most 1 KiB, decoded lossily as UTF-8), when read.
+    pub body: Option<String>,
+}
+
+impl ResponseContext {
+    pub(crate) fn new(operation: &'static str) -> Self {
+        Self {
+            operation,
+            status: None,
+            trace_id: None,
+            body: None,
+        }
+    }
+
+    /// Keeps the start of `body`, cut at a character boundary.
+    pub(crate) fn with_body(mut self, body: &[u8]) -> Self {
+        let end = body.len().min(BODY_EXCERPT_BYTES);
+        let mut excerpt = String::from_utf8_lossy(&body[..end]).into_owned();
+        if end < body.len() {
+            excerpt.push('…');
+        }
+        self.body = Some(excerpt);
+        self
+    }
+}
+
+impl fmt::Display for ResponseContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.operation)?;
+        match (self.status, &self.trace_id) {
+            (Some(status), Some(trace)) => write!(f, " (HTTP {status}, trace id {trace})"),
+            (Some(status), None) => write!(f, " (HTTP {status})"),
+            (None, Some(trace)) => write!(f, " (trace id {trace})"),
+            (None, None) => Ok(()),
+        }
+    }
+}
+
+/// A configuration the client cannot work with, found before any request is sent.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The base URL is not an absolute http(s) URL the client may send credentials to.
+    #[error("invalid base URL {url:?}: {reason}")]
+    BaseUrl {
+        /// The URL as given.
+        url: String,
+        /// Why it was refused.
+        reason: &'static str,
+    },
+
+    /// The private key is not a usable RSA private key in PEM form.
+    #[error("invalid private key: {reason}")]
+    PrivateKey {
+        /// What is wrong with it (never any part of the key).
+        reason: String,
+    },
+
+    /// The private key file could not be read.
+    #[error("cannot read the private key file {path:?}: {source}")]
+    PrivateKeyFile {
+        /// The path as given.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// An environment variable is set inconsistently with the others, or is malformed.
+    #[error("environment variable {name}: {reason}")]
+    Env {
+        /// The variable's name.
+        name: &'static str,
+        /// What is wrong (never the value).
+        reason: &'static str,
+    },
+
+    /// A setting has a value the client cannot use.
+    #[error("invalid setting {setting}: {reason}")]
+    Invalid {
+        /// The setting's name, as on [`ClientBuilder`](crate::ClientBuilder).
+        setting: &'static str,
+        /// Why it was refused.
+        reason: &'static str,
+    },
+
+    /// Two settings contradict each other, or a setting needs credentials that are missing.
+    #[error("conflicting settings: {0}")]
+    Conflict(&'static str),
+
+    /// reqwest could not build its client (for example, no TLS backend).
+    #[error("cannot build the HTTP client: {0}")]
+    HttpClient(#[source] reqwest::Error),
+}

@@ -1,0 +1,217 @@
+//! Which credentials a request carries, and where they go.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use url::{Host, Url};
+
+use super::{Api, Transport};
+use crate::credentials::V2Auth;
+use crate::error::{ConfigError, Error};
+use crate::spec::by_method;
+
+/// What to put on a request, chosen from the API, the operation and the client's credentials.
+enum Scheme<'a> {
+    FormFields { key: &'a str, secret: &'a str },
+    Basic { key: &'a str, secret: &'a str },
+    Jwt,
+    Bearer(&'a str),
+}
+
+const V1_NEEDS: &str = "an API key and secret";
+const V2_NEEDS: &str =
+    "an application (id and private key), a bearer token, or an API key and secret";
+
+impl Transport {
+    /// Attaches the credentials `operation` needs, if it needs any and the request goes to the
+    /// configured base URL's origin over TLS (or loopback). An operation the generated table
+    /// does not list gets none: unknown means unauthenticated, never the reverse.
+    pub(crate) fn authorize(
+        &self,
+        api: Api,
+        operation: &'static str,
+        request: &mut reqwest::Request,
+    ) -> Result<(), Error> {
+        if let Some(probe) = &self.probe {
+            probe.called(operation);
+        }
+        let settings = self.settings();
+        let authenticated =
+            by_method(api.operations(), operation).is_some_and(|op| op.authenticated);
+        if !authenticated {
+            tracing::trace!(operation, "operation declares no security; no credentials");
+            return Ok(());
+        }
+        if !may_carry_credentials(request.url(), &settings.base_url) {
+            tracing::debug!(
+                operation,
+                "request leaves the base URL's origin; credentials withheld"
+            );
+            return Ok(());
+        }
+        let scheme = self.scheme(api, request).ok_or(Error::MissingCredentials {
+            operation,
+            needs: match api {
+                Api::V1 => V1_NEEDS,
+                Api::V2 => V2_NEEDS,
+            },
+        })?;
+        match scheme {
+            Scheme::FormFields { key, secret } => {
+                tracing::trace!(operation, "credentials as form fields");
+                append_form_fields(request, key, secret);
+            }
+            Scheme::Basic { key, secret } => {
+                tracing::trace!(operation, "credentials as HTTP Basic");
+                let token = STANDARD.encode(format!("{key}:{secret}"));
+                set_authorization(request, &format!("Basic {token}"));
+            }
+            Scheme::Bearer(token) => {
+                tracing::trace!(operation, "credentials as the caller's bearer token");
+                set_authorization(request, &format!("Bearer {token}"));
+            }
+            Scheme::Jwt => {
+                tracing::trace!(operation, "credentials as an application JWT");
+                let source = settings
+                    .application
+                    .as_ref()
+                    .ok_or(Error::MissingCredentials {
+                        operation,
+                        needs: V2_NEEDS,
+                    })?;
+                let minted = source.token().map_err(|e| ConfigError::PrivateKey {
+                    reason: format!("signing the application JWT failed ({e})"),
+                })?;
+                set_authorization(request, &format!("Bearer {}", minted.expose()));
+            }
+        }
+        Ok(())
+    }
+
+    fn scheme(&self, api: Api, request: &reqwest::Request) -> Option<Scheme<'_>> {
+        let settings = self.settings();
+        let basic = settings.api_key.as_ref().map(|credentials| Scheme::Basic {
+            key: credentials.key(),
+            secret: credentials.secret(),
+        });
+        match api {
+            // The v1 spec puts the key and secret in form bodies; its GET (search) and JSON
+            // (network unblock) operations take Basic, so a secret never lands in a URL.
+            Api::V1 => match basic? {
+                Scheme::Basic { key, secret } if is_form(request) => {
+                    Some(Scheme::FormFields { key, secret })
+                }
+                scheme => Some(scheme),
+            },
+            Api::V2 => {
+                let jwt = settings.application.as_ref().map(|_| Scheme::Jwt);
+                let bearer = settings.bearer.as_ref().map(|t| Scheme::Bearer(t.expose()));
+                match settings.v2_auth {
+                    V2Auth::Auto => bearer.or(jwt).or(basic),
+                    V2Auth::Jwt => jwt,
+                    V2Auth::Bearer => bearer,
+                    V2Auth::Basic => basic,
+                }
+            }
+        }
+    }
+}
+
+fn is_form(request: &reqwest::Request) -> bool {
+    let form = request.headers().get(CONTENT_TYPE).is_some_and(|v| {
+        v.as_bytes()
+            .starts_with(b"application/x-www-form-urlencoded")
+    });
+    // A streamed body cannot be extended; it gets Basic instead.
+    form && request.body().and_then(reqwest::Body::as_bytes).is_some()
+}
+
+fn append_form_fields(request: &mut reqwest::Request, key: &str, secret: &str) {
+    let Some(form) = request.body().and_then(reqwest::Body::as_bytes) else {
+        return;
+    };
+    let mut body = form.to_vec();
+    if !body.is_empty() {
+        body.push(b'&');
+    }
+    let fields = form_urlencoded::Serializer::new(String::new())
+        .append_pair("api_key", key)
+        .append_pair("api_secret", secret)
+        .finish();
+    body.extend_from_slice(fields.as_bytes());
+    *request.body_mut() = Some(body.into());
+}
+
+fn set_authorization(request: &mut reqwest::Request, value: &str) {
+    // Header values cannot hold control characters; such a credential could never be valid.
+    if let Ok(mut value) = HeaderValue::from_str(value) {
+        // Sensitive values are left out of `Debug` output and HTTP/2 header compression.
+        value.set_sensitive(true);
+        request.headers_mut().insert(AUTHORIZATION, value);
+    }
+}
+
+/// Credentials go only to the base URL's origin (scheme, host and port), and only over TLS or
+/// to this machine.
+pub(crate) fn may_carry_credentials(url: &Url, base_url: &Url) -> bool {
+    base_url.origin() == url.origin() && (url.scheme() == "https" || is_loopback(url))
+}
+
+/// Whether the URL names this machine, where plain http cannot be observed by anyone else.
+pub(crate) fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_carry_credentials;
+
+    fn url(s: &str) -> url::Url {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn credentials_go_only_to_the_base_origin_over_tls_or_loopback() {
+        let base = url("https://api.nexmo.com");
+        assert!(may_carry_credentials(
+            &url("https://api.nexmo.com/verify/json"),
+            &base
+        ));
+        assert!(!may_carry_credentials(
+            &url("https://evil.example/verify/json"),
+            &base
+        ));
+        assert!(!may_carry_credentials(
+            &url("https://api.nexmo.com:8443/verify/json"),
+            &base
+        ));
+        assert!(!may_carry_credentials(
+            &url("http://api.nexmo.com/verify/json"),
+            &base
+        ));
+        let plain = url("http://api.example.com");
+        assert!(!may_carry_credentials(
+            &url("http://api.example.com/x"),
+            &plain
+        ));
+        let local = url("http://127.0.0.1:8080");
+        assert!(may_carry_credentials(
+            &url("http://127.0.0.1:8080/x"),
+            &local
+        ));
+        assert!(!may_carry_credentials(
+            &url("http://127.0.0.1:8081/x"),
+            &local
+        ));
+        let named = url("http://localhost:8080");
+        assert!(may_carry_credentials(
+            &url("http://localhost:8080/x"),
+            &named
+        ));
+    }
+}

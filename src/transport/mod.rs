@@ -1,0 +1,191 @@
+//! The one path every request of the crate takes.
+//!
+//! Two steps, in this order, for generated and hand-written requests alike:
+//! [`Transport::authorize`] decides which credentials the request may carry and attaches them
+//! (progenitor's `pre` hook), then [`Transport::dispatch`] sends it, records the request's
+//! `tracing` span and bounds the response body (progenitor's `exec` hook). Hand-written requests
+//! call both through [`Transport::send`].
+
+mod auth;
+pub(crate) mod body;
+mod hooks;
+mod probe;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::header::{HeaderValue, USER_AGENT};
+use tracing::Instrument as _;
+use url::Url;
+
+use crate::credentials::{ApiKey, BearerToken, V2Auth};
+use crate::error::Error;
+use crate::jwt::TokenSource;
+use crate::spec::Operation;
+
+pub(crate) use auth::is_loopback;
+pub(crate) use probe::{Observed, Probe};
+
+/// The response header Vonage uses to identify a request in its logs.
+const TRACE_ID: &str = "x-vonage-trace-id";
+
+/// Vonage's id for the request, from a response's headers.
+pub(crate) fn trace_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
+        .get(TRACE_ID)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// Which API a request belongs to: the two accept different credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Api {
+    V1,
+    V2,
+}
+
+impl Api {
+    fn operations(self) -> &'static [Operation] {
+        match self {
+            Api::V1 => crate::v1::raw::OPERATIONS,
+            Api::V2 => crate::v2::raw::OPERATIONS,
+        }
+    }
+}
+
+/// What every request shares: where credentials may go, the credentials, and the limits.
+pub(crate) struct Settings {
+    pub(crate) base_url: Url,
+    pub(crate) api_key: Option<ApiKey>,
+    pub(crate) application: Option<TokenSource>,
+    pub(crate) bearer: Option<BearerToken>,
+    pub(crate) v2_auth: V2Auth,
+    pub(crate) max_body_bytes: usize,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) user_agent: HeaderValue,
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("base_url", &self.base_url.as_str())
+            .field("api_key", &self.api_key)
+            .field("application", &self.application)
+            .field("bearer", &self.bearer)
+            .field("v2_auth", &self.v2_auth)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("timeout", &self.timeout)
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}
+
+/// What each generated client carries in place of credentials: the [`Client`](crate::Client)'s
+/// settings, shared. It is public only because the generated clients' constructors name it; get
+/// one from a configured client rather than building it.
+///
+/// Cheap to clone. Its `Debug` output never shows a secret.
+#[derive(Clone)]
+pub struct Transport {
+    settings: Arc<Settings>,
+    // Set for one call at a time, to learn what happened inside the generated code.
+    probe: Option<Arc<Probe>>,
+}
+
+impl Transport {
+    pub(crate) fn new(settings: Arc<Settings>) -> Self {
+        Self {
+            settings,
+            probe: None,
+        }
+    }
+
+    pub(crate) fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The same transport, reporting what happens to its requests to `probe`.
+    pub(crate) fn observed_by(&self, probe: Arc<Probe>) -> Self {
+        Self {
+            settings: Arc::clone(&self.settings),
+            probe: Some(probe),
+        }
+    }
+
+    /// Sends a hand-written request: both steps of the path, with the crate's error type.
+    #[cfg_attr(not(test), allow(dead_code))] // Hand-written requests arrive with the typed APIs.
+    pub(crate) async fn send(
+        &self,
+        http: &reqwest::Client,
+        api: Api,
+        operation: &'static str,
+        mut request: reqwest::Request,
+    ) -> Result<reqwest::Response, Error> {
+        self.authorize(api, operation, &mut request)?;
+        self.dispatch(http, operation, request)
+            .await
+            .map_err(|source| Error::Transport { operation, source })
+    }
+
+    /// Sends the request in one `tracing` span and hands back a response whose body cannot be
+    /// read past the configured limit.
+    pub(crate) async fn dispatch(
+        &self,
+        http: &reqwest::Client,
+        operation: &'static str,
+        mut request: reqwest::Request,
+    ) -> reqwest::Result<reqwest::Response> {
+        // progenitor sends the spec's `info.version` as a header; Vonage does not define it.
+        request.headers_mut().remove("api-version");
+        if !request.headers().contains_key(USER_AGENT) {
+            request
+                .headers_mut()
+                .insert(USER_AGENT, self.settings.user_agent.clone());
+        }
+        if request.timeout().is_none() {
+            *request.timeout_mut() = self.settings.timeout;
+        }
+        // The path only: a query may hold caller data, and none of it is needed to debug.
+        let span = tracing::debug_span!(
+            "vonage_verify.request",
+            operation,
+            method = %request.method(),
+            path = request.url().path(),
+            status = tracing::field::Empty,
+            trace_id = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let result = http.execute(request).instrument(span.clone()).await;
+        let _entered = span.enter();
+        span.record("duration_ms", started.elapsed().as_millis());
+        match result {
+            Ok(response) => {
+                let trace_id = trace_id(response.headers());
+                span.record("status", response.status().as_u16());
+                if let Some(trace_id) = &trace_id {
+                    span.record("trace_id", trace_id.as_str());
+                }
+                tracing::debug!("response received");
+                if let Some(probe) = &self.probe {
+                    probe.responded(response.status(), trace_id);
+                }
+                Ok(body::bounded(response, self.settings.max_body_bytes))
+            }
+            Err(error) => {
+                let error = error.without_url();
+                tracing::debug!(%error, "no response");
+                Err(error)
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transport")
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
