@@ -96,7 +96,7 @@ impl Client {
     /// [`Error::Config`] if the variables are inconsistent, the private key cannot be read or
     /// used, or the base URL is invalid.
     pub fn from_env() -> Result<Self, Error> {
-        Ok(ClientBuilder::from_env()?.build()?)
+        ClientBuilder::from_env()?.build()
     }
 
     /// Verify v1: request, check, search, control, PSD2 and network unblock.
@@ -535,7 +535,11 @@ fn parse_base_url(raw: &str) -> Result<Url, ConfigError> {
 /// The URL with its user information hidden, since it may hold a password.
 fn redact_userinfo(raw: &str) -> String {
     let Some(start) = raw.find("://").map(|i| i + 3) else {
-        return raw.to_owned();
+        // Not a URL at all: anything before an `@` may still be a password.
+        return match raw.rfind('@') {
+            Some(at) => format!("[redacted]{}", &raw[at..]),
+            None => raw.to_owned(),
+        };
     };
     let authority_end = raw[start..]
         .find(['/', '?', '#'])
@@ -557,7 +561,7 @@ mod tests {
             "https://[redacted]@host/x@y"
         );
         assert_eq!(redact_userinfo("https://host/x@y"), "https://host/x@y");
-        assert_eq!(redact_userinfo("no scheme@all"), "no scheme@all");
+        assert_eq!(redact_userinfo("no scheme@all"), "[redacted]@all");
         let error = parse_base_url("https://key:s3cr3t@api.nexmo.com").unwrap_err();
         assert!(!error.to_string().contains("s3cr3t"), "{error}");
         let error = parse_base_url("htps//key:s3cr3t@api").unwrap_err();

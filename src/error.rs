@@ -152,7 +152,11 @@ impl ResponseContext {
 
     /// Keeps the start of `body`, cut at a character boundary.
     pub(crate) fn with_body(mut self, body: &[u8]) -> Self {
-        let end = body.len().min(BODY_EXCERPT_BYTES);
+        let mut end = body.len().min(BODY_EXCERPT_BYTES);
+        // Back up to the start of a UTF-8 character rather than cut one in half.
+        while end > 0 && end < body.len() && body[end] & 0xC0 == 0x80 {
+            end -= 1;
+        }
         let mut excerpt = String::from_utf8_lossy(&body[..end]).into_owned();
         if end < body.len() {
             excerpt.push('…');

@@ -14,6 +14,9 @@ mod transport;
 pub mod v1;
 pub mod v2;
 
+#[cfg(test)]
+mod tests;
+
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES};
 pub use clock::{Clock, SystemClock};
 pub use credentials::{ApiKey, BearerToken, PrivateKey, SignatureSecret, V2Auth};

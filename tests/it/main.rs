@@ -2,6 +2,7 @@
 //! Every test talks only to a server it starts on 127.0.0.1.
 
 mod auth;
+mod config;
 mod support;
 mod v1_raw;
 mod v2_raw;

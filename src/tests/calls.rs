@@ -1,0 +1,255 @@
+//! Errors from generated calls, completed with what the transport saw; and the hand-written
+//! send path's host scoping.
+
+use httpmock::prelude::*;
+use serde_json::json;
+
+use super::support::{ID, TEMPLATE, closed_port_url, everything};
+use crate::transport::Api;
+use crate::v2::raw::types;
+use crate::{Client, Error};
+
+const TRACE: &str = "0a1b2c3d-trace";
+
+async fn cancel(client: &Client) -> Result<(), Error> {
+    client
+        .v2()
+        .call("cancel_request", async |raw| {
+            raw.cancel_request().request_id(ID).send().await
+        })
+        .await
+        .map(|_| ())
+}
+
+#[tokio::test]
+async fn documented_error_statuses_keep_status_trace_id_and_body() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|_, then| {
+            then.status(401)
+                .header("content-type", "application/problem+json")
+                .header("x-vonage-trace-id", TRACE)
+                .json_body(json!({"title": "Unauthorized", "detail": "bad credentials"}));
+        })
+        .await;
+    let error = cancel(&everything(&server).build().unwrap())
+        .await
+        .unwrap_err();
+    let Error::Status { context } = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(context.operation, "cancel_request");
+    assert_eq!(context.status.map(|s| s.as_u16()), Some(401));
+    assert_eq!(context.trace_id.as_deref(), Some(TRACE));
+    assert!(context.body.as_deref().unwrap().contains("bad credentials"));
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "cancel_request (HTTP 401 Unauthorized, trace id {TRACE}): unexpected response status"
+        )
+    );
+}
+
+#[tokio::test]
+async fn undocumented_statuses_keep_the_start_of_a_long_body() {
+    let server = MockServer::start_async().await;
+    let body = format!("teapot {}", "é".repeat(2000));
+    server
+        .mock_async(|_, then| {
+            then.status(418).body(body);
+        })
+        .await;
+    let error = cancel(&everything(&server).build().unwrap())
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(418));
+    let excerpt = error.response().unwrap().body.clone().unwrap();
+    assert!(excerpt.starts_with("teapot é"), "{excerpt}");
+    assert!(
+        excerpt.len() <= crate::error::BODY_EXCERPT_BYTES + 4,
+        "bounded: {}",
+        excerpt.len()
+    );
+    assert!(excerpt.ends_with('…'));
+}
+
+#[tokio::test]
+async fn payloads_that_do_not_match_the_spec_are_decode_errors_with_context() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|_, then| {
+            then.status(200)
+                .header("x-vonage-trace-id", TRACE)
+                .json_body(json!({"request_id": [], "status": {}}));
+        })
+        .await;
+    let client = everything(&server).build().unwrap();
+    let error = client
+        .v2()
+        .call("check_code", async |raw| {
+            let body = types::CheckCodeRequest::Code(types::CheckCodeByCode {
+                code: "1234".parse().unwrap(),
+            });
+            raw.check_code().request_id(ID).body(body).send().await
+        })
+        .await
+        .unwrap_err();
+    let Error::Decode { context, reason } = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(
+        (context.operation, context.status.map(|s| s.as_u16())),
+        ("check_code", Some(200))
+    );
+    assert_eq!(context.trace_id.as_deref(), Some(TRACE));
+    assert_eq!(
+        context.body.as_deref(),
+        Some(r#"{"request_id":[],"status":{}}"#)
+    );
+    assert!(!reason.is_empty());
+}
+
+#[tokio::test]
+async fn bodies_past_the_limit_stop_with_body_too_large() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|_, then| {
+            then.status(500).body("x".repeat(10_000));
+        })
+        .await;
+    let client = everything(&server).max_response_bytes(64).build().unwrap();
+    let error = cancel(&client).await.unwrap_err();
+    assert!(
+        matches!(&error, Error::BodyTooLarge { limit: 64, context } if context.status.map(|s| s.as_u16()) == Some(500)),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn refusals_before_sending_are_typed_and_send_nothing() {
+    let server = MockServer::start_async().await;
+    let anything = server
+        .mock_async(|_, then| {
+            then.status(204);
+        })
+        .await;
+    let bare = Client::builder()
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
+    let error = cancel(&bare).await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::MissingCredentials {
+                operation: "cancel_request",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    let error = everything(&server)
+        .build()
+        .unwrap()
+        .v2()
+        .call("create_template", async |raw| {
+            let body = types::CreateTemplateRequest::builder().name("has spaces");
+            raw.create_template().body(body).send().await
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            Error::InvalidRequest {
+                operation: "create_template",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(anything.calls_async().await, 0);
+}
+
+#[tokio::test]
+async fn no_response_is_a_transport_error_without_the_url() {
+    let server = MockServer::start_async().await;
+    let client = everything(&server)
+        .base_url(closed_port_url())
+        .build()
+        .unwrap();
+    let error = cancel(&client).await.unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            Error::Transport {
+                operation: "cancel_request",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(!error.to_string().contains("127.0.0.1"), "{error}");
+}
+
+#[tokio::test]
+async fn hand_written_requests_carry_credentials_only_to_the_base_origin() {
+    let base = MockServer::start_async().await;
+    let other = MockServer::start_async().await;
+    let mut mocks = Vec::new();
+    for server in [&base, &other] {
+        let with = server
+            .mock_async(|when, then| {
+                when.header_exists("authorization");
+                then.status(204);
+            })
+            .await;
+        let without = server
+            .mock_async(|when, then| {
+                when.header_missing("authorization");
+                then.status(204);
+            })
+            .await;
+        mocks.push((with, without));
+    }
+    let client = everything(&base).build().unwrap();
+    let raw = client.v2().raw();
+    let transport = progenitor_client::ClientInfo::inner(raw);
+    let http = progenitor_client::ClientInfo::client(raw);
+    let page = |server: &MockServer| {
+        let url = server.url(format!("/v2/verify/templates?page=2&cursor={TEMPLATE}"));
+        http.get(url).build().unwrap()
+    };
+    for server in [&base, &other] {
+        transport
+            .send(http, Api::V2, "list_templates", page(server))
+            .await
+            .unwrap();
+    }
+    let [(base_with, base_without), (other_with, other_without)] = &mocks[..] else {
+        unreachable!()
+    };
+    assert_eq!(
+        (
+            base_with.calls_async().await,
+            base_without.calls_async().await
+        ),
+        (1, 0)
+    );
+    assert_eq!(
+        (
+            other_with.calls_async().await,
+            other_without.calls_async().await
+        ),
+        (0, 1)
+    );
+
+    // A request the operation table does not know (e.g. following a silent-auth redirect)
+    // gets no credentials, even on the base origin.
+    let follow = http.get(base.url("/anything")).build().unwrap();
+    transport
+        .send(http, Api::V2, "follow_redirect", follow)
+        .await
+        .unwrap();
+    assert_eq!(base_without.calls_async().await, 1);
+}

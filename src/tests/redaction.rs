@@ -1,0 +1,378 @@
+//! No secret in anything the crate prints or logs: every `tracing` event and span at TRACE
+//! (and the `log` records of the HTTP stack), and the `Debug` and `Display` output of the
+//! client, its configuration, and every value and error a full set of calls returns.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use httpmock::prelude::*;
+use secrecy::ExposeSecret;
+use serde_json::json;
+use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::fmt::format::FmtSpan;
+
+use super::support::{
+    BEARER, ID, PRIVATE_KEY, SECRET, SIGNATURE_SECRET, TEMPLATE, closed_port_url, everything,
+};
+use crate::v2::raw::types;
+use crate::{Client, ClientBuilder, V2Auth};
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+/// Where one event goes: the buffer, or nowhere.
+struct Sink(Option<Captured>);
+
+impl<'a> MakeWriter<'a> for Captured {
+    type Writer = Sink;
+
+    fn make_writer(&'a self) -> Sink {
+        Sink(Some(self.clone()))
+    }
+
+    /// The mock server logs the requests it receives, credentials included: that is the other
+    /// side of the wire, not the client, so its output is left out.
+    fn make_writer_for(&'a self, meta: &tracing::Metadata<'_>) -> Sink {
+        Sink((!meta.target().starts_with("httpmock")).then(|| self.clone()))
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if let Some(Captured(buffer)) = &self.0 {
+            buffer.lock().unwrap().extend_from_slice(bytes);
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Everything printed during the test, gathered for one search at the end.
+#[derive(Default)]
+struct Printed(Vec<String>);
+
+impl Printed {
+    fn debug(&mut self, value: &impl std::fmt::Debug) {
+        self.0.push(format!("{value:?}"));
+        self.0.push(format!("{value:#?}"));
+    }
+
+    fn both<T: std::fmt::Debug + std::fmt::Display>(&mut self, value: &T) {
+        self.debug(value);
+        self.0.push(value.to_string());
+    }
+
+    fn result<T: std::fmt::Debug>(&mut self, result: Result<T, crate::Error>) {
+        match result {
+            Ok(value) => self.debug(&value),
+            Err(error) => self.both(&error),
+        }
+    }
+
+    fn raw<T: std::fmt::Debug, E: std::fmt::Debug>(
+        &mut self,
+        result: Result<T, progenitor_client::Error<E>>,
+    ) {
+        match result {
+            Ok(value) => self.debug(&value),
+            Err(error) => self.0.push(format!("{error:?} / {error}")),
+        }
+    }
+}
+
+/// Calls every operation of both APIs through the typed error path and the raw clients.
+async fn every_call(client: &Client, printed: &mut Printed) {
+    let v1 = client.v1();
+    let v2 = client.v2();
+    printed.result(
+        v1.call("verify_request", async |raw| {
+            let body = crate::v1::raw::types::VerifyRequest::builder()
+                .number("447700900000")
+                .brand("Acme");
+            raw.verify_request().body(body).send().await
+        })
+        .await,
+    );
+    printed.result(
+        v1.call("verify_check", async |raw| {
+            let body = crate::v1::raw::types::CheckRequest::builder()
+                .request_id("abc")
+                .code("1234");
+            raw.verify_check().body(body).send().await
+        })
+        .await,
+    );
+    printed.result(
+        v1.call("verify_search", async |raw| {
+            raw.verify_search().request_id("abc").send().await
+        })
+        .await,
+    );
+    printed.result(
+        v1.call("verify_control", async |raw| {
+            let body = crate::v1::raw::types::ControlRequest::builder()
+                .request_id("abc")
+                .cmd(crate::v1::raw::types::ControlRequestCmd::Cancel);
+            raw.verify_control().body(body).send().await
+        })
+        .await,
+    );
+    printed.result(
+        v1.call("verify_request_with_psd2", async |raw| {
+            let body = crate::v1::raw::types::Psd2Request::builder()
+                .number("447700900000")
+                .payee("Acme")
+                .amount(rust_decimal::Decimal::new(1000, 2));
+            raw.verify_request_with_psd2().body(body).send().await
+        })
+        .await,
+    );
+    printed.result(
+        v1.call("network_unblock", async |raw| {
+            let body =
+                crate::v1::raw::types::NetworkUnblock::builder().network(Some("23410".to_string()));
+            raw.network_unblock().body(body).send().await
+        })
+        .await,
+    );
+
+    let step = || types::WorkflowStep::Voice {
+        to: "447700900000".parse().unwrap(),
+        reuse_code: None,
+    };
+    printed.result(
+        v2.call("new_request", async |raw| {
+            let body = types::VerificationRequest::builder()
+                .brand("ACME")
+                .workflow(vec![step()]);
+            raw.new_request().body(body).send().await
+        })
+        .await,
+    );
+    printed.result(
+        v2.call("check_code", async |raw| {
+            let body = types::CheckCodeRequest::Code(types::CheckCodeByCode {
+                code: "1234".parse().unwrap(),
+            });
+            raw.check_code().request_id(ID).body(body).send().await
+        })
+        .await,
+    );
+    printed.result(
+        v2.call("cancel_request", async |raw| {
+            raw.cancel_request().request_id(ID).send().await
+        })
+        .await,
+    );
+    printed.result(
+        v2.call("next_workflow", async |raw| {
+            raw.next_workflow().request_id(ID).send().await
+        })
+        .await,
+    );
+    printed.result(
+        v2.call("silent_auth_check", async |raw| {
+            raw.silent_auth_check().request_id(ID).send().await
+        })
+        .await,
+    );
+    printed.result(
+        v2.call("list_templates", async |raw| {
+            raw.list_templates().send().await
+        })
+        .await,
+    );
+    printed.result(
+        v2.call("create_template", async |raw| {
+            raw.create_template()
+                .body(types::CreateTemplateRequest::builder().name("t"))
+                .send()
+                .await
+        })
+        .await,
+    );
+    printed.result(
+        v2.call("get_template", async |raw| {
+            raw.get_template().template_id(TEMPLATE).send().await
+        })
+        .await,
+    );
+    printed.result(
+        v2.call("delete_template", async |raw| {
+            raw.delete_template().template_id(TEMPLATE).send().await
+        })
+        .await,
+    );
+    printed.result(
+        v2.call("list_template_fragments", async |raw| {
+            raw.list_template_fragments()
+                .template_id(TEMPLATE)
+                .send()
+                .await
+        })
+        .await,
+    );
+    // The raw clients' own errors, for callers who use them directly.
+    printed.raw(v2.raw().cancel_request().request_id(ID).send().await);
+    printed.raw(v1.raw().verify_search().request_id("abc").send().await);
+}
+
+/// Servers for successes, documented errors, undocumented errors, oversized bodies and no
+/// answer at all.
+async fn servers() -> Vec<MockServer> {
+    let ok = MockServer::start_async().await;
+    ok.mock_async(|when, then| {
+        when.path_prefix("/verify");
+        then.status(200)
+            .json_body(json!({"status": "0", "request_id": "abc"}));
+    })
+    .await;
+    ok.mock_async(|when, then| {
+        when.method(DELETE);
+        then.status(204);
+    })
+    .await;
+    ok.mock_async(|_, then| {
+        then.status(200)
+            .json_body(json!({"request_id": ID, "status": "completed"}));
+    })
+    .await;
+    let problem = MockServer::start_async().await;
+    problem
+        .mock_async(|_, then| {
+            then.status(401)
+                .header("content-type", "application/problem+json")
+                .header("x-vonage-trace-id", "trace-1")
+                .json_body(
+                    json!({"title": "Unauthorized", "detail": "Invalid credentials supplied"}),
+                );
+        })
+        .await;
+    let odd = MockServer::start_async().await;
+    odd.mock_async(|_, then| {
+        then.status(503).body("<html>maintenance</html>");
+    })
+    .await;
+    let huge = MockServer::start_async().await;
+    huge.mock_async(|_, then| {
+        then.status(200).body("y".repeat(4096));
+    })
+    .await;
+    vec![ok, problem, odd, huge]
+}
+
+fn secrets(client: &Client) -> Vec<String> {
+    let jwt = client.application_jwt().unwrap().expose_secret().to_owned();
+    let signature = jwt.rsplit('.').next().unwrap().to_owned();
+    let mut secrets = vec![
+        SECRET.to_owned(),
+        "s3cr3t%21".to_owned(),
+        // base64("abcd1234:s3cr3t!"), the Basic credential.
+        "YWJjZDEyMzQ6czNjcjN0IQ".to_owned(),
+        BEARER.to_owned(),
+        SIGNATURE_SECRET.to_owned(),
+        jwt,
+        signature,
+    ];
+    secrets.extend(
+        PRIVATE_KEY
+            .lines()
+            .filter(|line| !line.starts_with("-----"))
+            .map(str::to_owned),
+    );
+    secrets
+}
+
+/// Sends every `tracing` event and span of the process, and every `log` record, to one buffer.
+///
+/// Process-wide rather than scoped to the test's thread: the test binary runs tests in
+/// parallel, and tracing caches per call site whether anyone listens, which a thread-local
+/// subscriber set later does not reliably override. Other tests' output lands here too, and is
+/// checked with the rest.
+fn capture() -> Captured {
+    static CAPTURED: OnceLock<Captured> = OnceLock::new();
+    CAPTURED
+        .get_or_init(|| {
+            let captured = Captured::default();
+            let subscriber = tracing_subscriber::fmt()
+                .with_max_level(tracing::Level::TRACE)
+                .with_span_events(FmtSpan::FULL)
+                .with_ansi(false)
+                .with_writer(captured.clone())
+                .finish();
+            tracing::subscriber::set_global_default(subscriber).expect("no other subscriber");
+            tracing_log::LogTracer::init().expect("no other logger");
+            captured
+        })
+        .clone()
+}
+
+#[tokio::test]
+async fn no_secret_is_ever_printed_or_logged() {
+    let captured = capture();
+    let mut printed = Printed::default();
+    let servers = servers().await;
+    let mut all_secrets = Vec::new();
+    for auth in [V2Auth::Auto, V2Auth::Jwt, V2Auth::Basic] {
+        for server in &servers {
+            let builder: ClientBuilder = everything(server).v2_auth(auth).max_response_bytes(1024);
+            printed.debug(&builder);
+            let client = builder.build().unwrap();
+            all_secrets.extend(secrets(&client));
+            printed.debug(&client);
+            printed.debug(client.v1());
+            printed.debug(client.v2());
+            every_call(&client, &mut printed).await;
+        }
+    }
+    // No answer at all, and no credentials at all.
+    let unreachable = everything(&servers[0])
+        .base_url(closed_port_url())
+        .build()
+        .unwrap();
+    every_call(&unreachable, &mut printed).await;
+    let bare = Client::builder()
+        .base_url(servers[0].base_url())
+        .build()
+        .unwrap();
+    every_call(&bare, &mut printed).await;
+    for refused in [
+        everything(&servers[0]).base_url("https://abcd1234:s3cr3t!@api.nexmo.com"),
+        everything(&servers[0]).user_agent(format!("agent\n{SECRET}")),
+    ] {
+        printed.both(&refused.build().unwrap_err());
+    }
+
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    // The capture works: it holds the request spans with their fields.
+    assert!(log.contains("vonage_verify.request"), "{log}");
+    assert!(
+        log.contains("operation=\"cancel_request\"") || log.contains("operation=cancel_request"),
+        "{log}"
+    );
+    assert!(
+        log.contains("trace_id=\"trace-1\"") || log.contains("trace_id=trace-1"),
+        "{log}"
+    );
+    assert!(printed.0.iter().any(|p| p.contains("MissingCredentials")));
+    assert!(printed.0.iter().any(|p| p.contains("BodyTooLarge")));
+    assert!(printed.0.iter().any(|p| p.contains("Transport")));
+
+    all_secrets.sort();
+    all_secrets.dedup();
+    for secret in &all_secrets {
+        if let Some(at) = log.find(secret.as_str()) {
+            let start = log[..at].rfind('\n').map_or(0, |i| i + 1);
+            panic!("a secret was logged: {}", &log[start..at]);
+        }
+        for text in &printed.0 {
+            assert!(
+                !text.contains(secret.as_str()),
+                "a secret was printed: {secret} in {text}"
+            );
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! Building a client: from the environment, and every configuration mistake as a typed error.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use vonage_verify::{
+    ApiKey, BearerToken, Client, ClientBuilder, ConfigError, Error, JwtOptions, PrivateKey, V2Auth,
+};
+
+use crate::support::{APPLICATION_ID, PRIVATE_KEY};
+
+fn vars(pairs: &[(&str, &str)]) -> Result<ClientBuilder, ConfigError> {
+    let map: HashMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    ClientBuilder::from_lookup(|name| map.get(name).cloned())
+}
+
+fn key_path(name: &str) -> String {
+    format!("{}/tests/fixtures/keys/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn the_environment_configures_every_credential() {
+    let client = vars(&[
+        ("VONAGE_API_KEY", "abcd1234"),
+        ("VONAGE_API_SECRET", "s3cr3t!"),
+        ("VONAGE_APPLICATION_ID", APPLICATION_ID),
+        ("VONAGE_PRIVATE_KEY", PRIVATE_KEY),
+        ("VONAGE_SIGNATURE_SECRET", "whsec"),
+        ("VONAGE_BASE_URL", "http://127.0.0.1:4010/"),
+    ])
+    .unwrap()
+    .build()
+    .unwrap();
+    assert_eq!(client.base_url().as_str(), "http://127.0.0.1:4010/");
+    assert!(client.signature_secret().is_some());
+    assert!(client.application_jwt().is_ok());
+
+    // A key file instead of PEM text; a PEM written on one line with `\n` escapes; empty
+    // values count as unset.
+    let from_file = vars(&[
+        ("VONAGE_APPLICATION_ID", APPLICATION_ID),
+        ("VONAGE_PRIVATE_KEY_PATH", &key_path("rsa-private.pem")),
+        ("VONAGE_API_KEY", ""),
+    ]);
+    assert!(
+        from_file
+            .unwrap()
+            .build()
+            .unwrap()
+            .application_jwt()
+            .is_ok()
+    );
+    let one_line = PRIVATE_KEY.replace('\n', "\\n");
+    let escaped = vars(&[
+        ("VONAGE_APPLICATION_ID", APPLICATION_ID),
+        ("VONAGE_PRIVATE_KEY", &one_line),
+    ]);
+    assert!(escaped.unwrap().build().unwrap().application_jwt().is_ok());
+
+    let empty = vars(&[]).unwrap().build().unwrap();
+    assert_eq!(empty.base_url().as_str(), "https://api.nexmo.com/");
+    assert!(matches!(
+        empty.application_jwt(),
+        Err(Error::MissingCredentials { .. })
+    ));
+}
+
+#[test]
+fn inconsistent_environments_are_refused_by_name() {
+    let cases: &[(&[(&str, &str)], &str)] = &[
+        (&[("VONAGE_API_KEY", "k")], "VONAGE_API_SECRET"),
+        (&[("VONAGE_API_SECRET", "s3cr3t!")], "VONAGE_API_KEY"),
+        (
+            &[("VONAGE_APPLICATION_ID", APPLICATION_ID)],
+            "VONAGE_PRIVATE_KEY",
+        ),
+        (
+            &[("VONAGE_PRIVATE_KEY", PRIVATE_KEY)],
+            "VONAGE_APPLICATION_ID",
+        ),
+        (
+            &[
+                ("VONAGE_APPLICATION_ID", APPLICATION_ID),
+                ("VONAGE_PRIVATE_KEY", PRIVATE_KEY),
+                ("VONAGE_PRIVATE_KEY_PATH", "/x"),
+            ],
+            "VONAGE_PRIVATE_KEY_PATH",
+        ),
+    ];
+    for (pairs, named) in cases {
+        let error = vars(pairs).unwrap_err();
+        assert!(
+            matches!(&error, ConfigError::Env { name, .. } if name == named),
+            "{error:?}"
+        );
+        assert!(!error.to_string().contains("s3cr3t!"), "{error}");
+        assert!(!error.to_string().contains("PRIVATE KEY-----"), "{error}");
+    }
+}
+
+#[test]
+fn unusable_private_keys_are_refused_when_loaded() {
+    for (name, why) in [
+        ("ec-private.pem", "an EC key"),
+        ("rsa-public.pem", "a public key"),
+    ] {
+        let error = PrivateKey::from_file(key_path(name)).unwrap_err();
+        assert!(
+            matches!(error, ConfigError::PrivateKey { .. }),
+            "{why}: {error:?}"
+        );
+    }
+    let truncated = &PRIVATE_KEY[..PRIVATE_KEY.len() / 2];
+    assert!(matches!(
+        PrivateKey::from_pem(truncated),
+        Err(ConfigError::PrivateKey { .. })
+    ));
+    let missing = PrivateKey::from_file("/nonexistent/private.key").unwrap_err();
+    assert!(
+        matches!(missing, ConfigError::PrivateKeyFile { .. }),
+        "{missing:?}"
+    );
+    let error = vars(&[
+        ("VONAGE_APPLICATION_ID", APPLICATION_ID),
+        (
+            "VONAGE_PRIVATE_KEY",
+            "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----",
+        ),
+    ])
+    .unwrap_err();
+    assert!(matches!(error, ConfigError::PrivateKey { .. }), "{error:?}");
+}
+
+fn config_error(builder: ClientBuilder) -> ConfigError {
+    match builder.build() {
+        Err(Error::Config(error)) => error,
+        other => panic!("expected a configuration error, got {other:?}"),
+    }
+}
+
+#[test]
+fn contradictory_settings_are_refused_when_building() {
+    let base_urls = [
+        "api.nexmo.com",
+        "http://api.nexmo.com",
+        "ftp://api.nexmo.com",
+        "https://key:s3cr3t!@api.nexmo.com",
+        "https://api.nexmo.com/?debug=1",
+    ];
+    for url in base_urls {
+        let error = config_error(Client::builder().base_url(url));
+        assert!(
+            matches!(error, ConfigError::BaseUrl { .. }),
+            "{url}: {error:?}"
+        );
+        assert!(!error.to_string().contains("s3cr3t!"), "{error}");
+    }
+    let key = || PrivateKey::from_pem(PRIVATE_KEY).unwrap();
+    let refused = [
+        Client::builder()
+            .v2_auth(V2Auth::Jwt)
+            .api_key(ApiKey::new("k", "s")),
+        Client::builder()
+            .v2_auth(V2Auth::Basic)
+            .application(APPLICATION_ID, key()),
+        Client::builder()
+            .v2_auth(V2Auth::Bearer)
+            .api_key(ApiKey::new("k", "s")),
+        Client::builder()
+            .http_client(vonage_verify::reqwest::Client::new())
+            .connect_timeout(Duration::from_secs(1)),
+        Client::builder().jwt_options(JwtOptions::default().ttl(Duration::from_secs(60))),
+        Client::builder().jwt_options(JwtOptions::default().ttl(Duration::ZERO)),
+        Client::builder().user_agent("bad\nagent"),
+        Client::builder().max_response_bytes(0),
+    ];
+    for builder in refused {
+        let error = config_error(builder.clone());
+        assert!(
+            matches!(
+                error,
+                ConfigError::Conflict(_) | ConfigError::Invalid { .. }
+            ),
+            "{builder:?}: {error:?}"
+        );
+    }
+    // Pinned choices with their credentials, and a caller's HTTP client, are fine.
+    Client::builder()
+        .v2_auth(V2Auth::Bearer)
+        .bearer_token(BearerToken::new("t"))
+        .http_client(vonage_verify::reqwest::Client::new())
+        .build()
+        .unwrap();
+}
+
+#[test]
+fn the_client_is_cheap_to_share_across_threads() {
+    fn shareable<T: Send + Sync + Clone + 'static>() {}
+    shareable::<Client>();
+    shareable::<vonage_verify::v1::Api>();
+    shareable::<vonage_verify::v2::Api>();
+    fn error_is_sendable<T: Send + Sync + std::error::Error + 'static>() {}
+    error_is_sendable::<Error>();
+}
