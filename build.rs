@@ -68,6 +68,10 @@ fn build(api: &Api, root: &Path, out: &Path) -> Result<(), String> {
     write(
         &out.join(format!("verify_{}_operations.rs", api.name)),
         &operations_source(&generated.operations),
+    )?;
+    write(
+        &out.join(format!("verify_{}_xml.rs", api.name)),
+        &codegen::xml::source(&generated.xml, "crate::xml"),
     )
 }
 

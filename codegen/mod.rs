@@ -10,6 +10,7 @@ pub mod generate;
 pub mod load;
 pub mod passes;
 pub mod walk;
+pub mod xml;
 
 use std::fmt;
 
@@ -46,6 +47,8 @@ pub struct Generated {
     pub operations: Vec<Operation>,
     /// One line per change a pass made, prefixed with the pass name.
     pub notes: Vec<String>,
+    /// The XML form of each operation that declares XML replies, from the spec as written.
+    pub xml: Vec<xml::Shape>,
 }
 
 /// Why the pipeline could not produce code for a spec.
@@ -77,6 +80,8 @@ impl std::error::Error for PipelineError {}
 /// Runs the whole pipeline on the text of a spec (JSON or YAML).
 pub fn run(text: &str, config: &Config) -> Result<Generated, PipelineError> {
     let mut doc = load::parse(text)?;
+    // Read before normalising: the passes keep only the JSON replies progenitor generates.
+    let xml = xml::shapes(text)?;
     let notes = passes::normalise(&mut doc, config);
     let operations = generate::operations(&doc)?;
     let code = generate::client_source(&doc, config)?;
@@ -84,5 +89,6 @@ pub fn run(text: &str, config: &Config) -> Result<Generated, PipelineError> {
         code,
         operations,
         notes,
+        xml,
     })
 }

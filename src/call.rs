@@ -3,10 +3,10 @@
 use std::sync::Arc;
 
 use progenitor_client::{ClientInfo, ResponseValue};
-use serde::Serialize;
 
 use crate::error::{Error, ResponseContext};
-use crate::transport::{Observed, Probe, Transport, body, trace_id};
+use crate::transport::body::{self, BodyError};
+use crate::transport::{Observed, Probe, Transport, trace_id};
 
 /// Runs `send` on a copy of `raw` whose transport reports to a fresh probe, so that errors
 /// from the generated code (which carry no operation, and sometimes no status) can be
@@ -19,7 +19,6 @@ pub(crate) async fn call<R, T, E>(
 ) -> Result<ResponseValue<T>, Error>
 where
     R: ClientInfo<Transport>,
-    E: Serialize,
 {
     let limit = raw.inner().settings().max_body_bytes;
     let probe = Arc::new(Probe::default());
@@ -31,7 +30,7 @@ where
     }
 }
 
-async fn convert<E: Serialize>(
+async fn convert<E>(
     operation: &'static str,
     error: progenitor_client::Error<E>,
     observed: Observed,
@@ -44,6 +43,12 @@ async fn convert<E: Serialize>(
         trace_id: observed.trace_id,
         ..ResponseContext::new(operation)
     };
+    // An error body that could not be read explains whatever the generated code made of it.
+    let error_body = match observed.error_body {
+        Some(Err(source)) => return body_error(context, source, limit),
+        Some(Ok(bytes)) => Some(bytes),
+        None => None,
+    };
     match error {
         Raw::InvalidRequest(message) => Error::InvalidRequest { operation, message },
         Raw::Custom(message) => observed
@@ -53,7 +58,7 @@ async fn convert<E: Serialize>(
             operation,
             source: source.without_url(),
         },
-        Raw::ResponseBodyError(source) => body_error(context, source, limit),
+        Raw::ResponseBodyError(source) => body_error(context, source.without_url().into(), limit),
         Raw::InvalidResponsePayload(bytes, reason) => Error::Decode {
             context: context.with_body(&bytes),
             reason: reason.to_string(),
@@ -64,10 +69,11 @@ async fn convert<E: Serialize>(
                 trace_id: trace_id(value.headers()).or(context.trace_id),
                 ..context
             };
-            // The generated type was decoded from the body; its JSON is the body, normalised.
-            let body = serde_json::to_vec(&value.into_inner()).unwrap_or_default();
-            Error::Status {
-                context: context.with_body(&body),
+            match error_body {
+                Some(bytes) => Error::Status {
+                    context: context.with_body(&bytes),
+                },
+                None => Error::Status { context },
             }
         }
         Raw::UnexpectedResponse(response) => {
@@ -80,20 +86,17 @@ async fn convert<E: Serialize>(
                 Ok(bytes) => Error::Status {
                     context: context.with_body(&bytes),
                 },
-                Err(source) => body_error(context, source, limit),
+                Err(source) => body_error(context, source.without_url().into(), limit),
             }
         }
     }
 }
 
 /// A body that could not be read: too long for the limit, or cut off.
-pub(crate) fn body_error(context: ResponseContext, source: reqwest::Error, limit: usize) -> Error {
-    if body::exceeded_limit(&source) {
+pub(crate) fn body_error(context: ResponseContext, source: BodyError, limit: usize) -> Error {
+    if body::exceeded_limit(source.as_ref()) {
         Error::BodyTooLarge { context, limit }
     } else {
-        Error::Body {
-            context,
-            source: source.without_url(),
-        }
+        Error::Body { context, source }
     }
 }

@@ -162,8 +162,8 @@ pub struct ClientBuilder {
     clock: Arc<dyn Clock>,
     http: Option<reqwest::Client>,
     connect_timeout: Option<Duration>,
-    timeout: Duration,
-    user_agent: String,
+    timeout: Option<Duration>,
+    user_agent: Option<String>,
     max_response_bytes: usize,
 }
 
@@ -180,8 +180,8 @@ impl Default for ClientBuilder {
             clock: Arc::new(SystemClock),
             http: None,
             connect_timeout: None,
-            timeout: DEFAULT_TIMEOUT,
-            user_agent: DEFAULT_USER_AGENT.to_owned(),
+            timeout: None,
+            user_agent: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
@@ -264,6 +264,12 @@ impl ClientBuilder {
                 return Err(env(
                     var::PRIVATE_KEY_PATH,
                     "set along with VONAGE_PRIVATE_KEY; set only one of them",
+                ));
+            }
+            (Some(pem), None) if !pem.contains("-----BEGIN") => {
+                return Err(env(
+                    var::PRIVATE_KEY,
+                    "holds no PEM text; put a file path in VONAGE_PRIVATE_KEY_PATH instead",
                 ));
             }
             (Some(pem), None) => Some(PrivateKey::from_pem(unescape_newlines(pem))?),
@@ -362,15 +368,17 @@ impl ClientBuilder {
     }
 
     /// How long a whole request may take, from connecting to the end of the body.
-    /// Default: 30 seconds.
+    /// Default: 30 seconds with the builder's own HTTP client; with a caller's client, its own
+    /// setting unless this is set (it then applies per request).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeout = Some(timeout);
         self
     }
 
-    /// The `User-Agent` header. Default: `vonage-verify/<version>`.
+    /// The `User-Agent` header. Default: `vonage-verify/<version>` with the builder's own HTTP
+    /// client; with a caller's client, its own unless this is set.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = user_agent.into();
+        self.user_agent = Some(user_agent.into());
         self
     }
 
@@ -390,18 +398,29 @@ impl ClientBuilder {
     /// `connect_timeout` is combined with a caller's HTTP client, or reqwest cannot start.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
-        let user_agent =
-            HeaderValue::from_str(&self.user_agent).map_err(|_| ConfigError::Invalid {
-                setting: "user_agent",
-                reason: "not a valid HTTP header value",
-            })?;
+        let user_agent = self
+            .user_agent
+            .as_deref()
+            .map(HeaderValue::from_str)
+            .transpose()
+            .map_err(|_| invalid("user_agent", "not a valid HTTP header value"))?;
+        if let Some(token) = &self.bearer {
+            // Checked now rather than failing (or going out without it) on every request.
+            if HeaderValue::from_str(token.expose()).is_err() {
+                return Err(invalid(
+                    "bearer_token",
+                    "holds characters a header cannot carry (a trailing newline?)",
+                ));
+            }
+        }
+        // Tokens are minted and compared in whole seconds.
         if self.jwt.ttl.as_secs() == 0 {
             return Err(invalid(
                 "jwt_options",
                 "the token lifetime must be at least a second",
             ));
         }
-        if self.jwt.refresh_margin >= self.jwt.ttl {
+        if self.jwt.refresh_margin.as_secs() >= self.jwt.ttl.as_secs() {
             return Err(invalid(
                 "jwt_options",
                 "the refresh margin must be shorter than the lifetime",
@@ -422,6 +441,7 @@ impl ClientBuilder {
             )
             .into());
         }
+        let own_http_client = self.http.is_none();
         let http = match (self.http, self.connect_timeout) {
             (Some(_), Some(_)) => {
                 return Err(ConfigError::Conflict(
@@ -432,6 +452,12 @@ impl ClientBuilder {
             (Some(client), None) => client,
             (None, connect_timeout) => http::builder()
                 .connect_timeout(connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+                .user_agent(
+                    user_agent
+                        .clone()
+                        .unwrap_or(HeaderValue::from_static(DEFAULT_USER_AGENT)),
+                )
                 .build()
                 .map_err(ConfigError::HttpClient)?,
         };
@@ -446,8 +472,9 @@ impl ClientBuilder {
             bearer: self.bearer,
             v2_auth: self.v2_auth,
             max_body_bytes: self.max_response_bytes,
-            timeout: Some(self.timeout),
+            timeout: self.timeout,
             user_agent,
+            own_http_client,
         };
         let transport = Transport::new(Arc::new(settings));
         let root = transport
@@ -478,7 +505,7 @@ impl ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url.as_deref().map(redact_userinfo))
+            .field("base_url", &self.base_url.as_deref().map(displayable_url))
             .field("api_key", &self.api_key)
             .field("application", &self.application)
             .field("bearer", &self.bearer)
@@ -486,7 +513,11 @@ impl fmt::Debug for ClientBuilder {
             .field("v2_auth", &self.v2_auth)
             .field("jwt", &self.jwt)
             .field("clock", &self.clock)
-            .field("http", &self.http)
+            // A caller's client may hold default headers with credentials.
+            .field(
+                "http",
+                &self.http.as_ref().map(|_| "caller's reqwest::Client"),
+            )
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
@@ -514,7 +545,7 @@ fn unescape_newlines(pem: String) -> String {
 
 fn parse_base_url(raw: &str) -> Result<Url, ConfigError> {
     let refuse = |reason| ConfigError::BaseUrl {
-        url: redact_userinfo(raw),
+        url: displayable_url(raw),
         reason,
     };
     let url = Url::parse(raw).map_err(|_| refuse("not an absolute URL"))?;
@@ -532,37 +563,43 @@ fn parse_base_url(raw: &str) -> Result<Url, ConfigError> {
     }
 }
 
-/// The URL with its user information hidden, since it may hold a password.
-fn redact_userinfo(raw: &str) -> String {
-    let Some(start) = raw.find("://").map(|i| i + 3) else {
-        // Not a URL at all: anything before an `@` may still be a password.
-        return match raw.rfind('@') {
-            Some(at) => format!("[redacted]{}", &raw[at..]),
-            None => raw.to_owned(),
-        };
-    };
-    let authority_end = raw[start..]
-        .find(['/', '?', '#'])
-        .map_or(raw.len(), |i| start + i);
-    match raw[start..authority_end].rfind('@') {
-        Some(at) => format!("{}[redacted]{}", &raw[..start], &raw[start + at..]),
-        None => raw.to_owned(),
+/// What of a base URL may be shown: scheme, host, port and path. User information, a query
+/// or a fragment may hold a secret pasted into the wrong place, and so may text that is not a
+/// URL at all, which is not shown.
+fn displayable_url(raw: &str) -> String {
+    match Url::parse(raw) {
+        Ok(url) => {
+            let host = url.host_str().unwrap_or_default();
+            match url.port() {
+                Some(port) => format!("{}://{host}:{port}{}", url.scheme(), url.path()),
+                None => format!("{}://{host}{}", url.scheme(), url.path()),
+            }
+        }
+        Err(_) => "(not a URL; not shown)".to_owned(),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_base_url, redact_userinfo, unescape_newlines};
+    use super::{displayable_url, parse_base_url, unescape_newlines};
 
     #[test]
-    fn user_information_is_hidden() {
+    fn only_scheme_host_port_and_path_are_shown() {
         assert_eq!(
-            redact_userinfo("https://u:p@host/x@y"),
-            "https://[redacted]@host/x@y"
+            displayable_url("https://u:p@host/x@y?q=1#f"),
+            "https://host/x@y"
         );
-        assert_eq!(redact_userinfo("https://host/x@y"), "https://host/x@y");
-        assert_eq!(redact_userinfo("no scheme@all"), "[redacted]@all");
+        assert_eq!(
+            displayable_url("http://127.0.0.1:8080/v"),
+            "http://127.0.0.1:8080/v"
+        );
+        assert_eq!(
+            displayable_url("s3cr3t pasted here"),
+            "(not a URL; not shown)"
+        );
         let error = parse_base_url("https://key:s3cr3t@api.nexmo.com").unwrap_err();
+        assert!(!error.to_string().contains("s3cr3t"), "{error}");
+        let error = parse_base_url("https://api.nexmo.com/?api_secret=s3cr3t").unwrap_err();
         assert!(!error.to_string().contains("s3cr3t"), "{error}");
         let error = parse_base_url("htps//key:s3cr3t@api").unwrap_err();
         assert!(!format!("{error:?}").contains("s3cr3t"), "{error:?}");

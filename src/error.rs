@@ -65,9 +65,9 @@ pub enum Error {
     Body {
         /// The operation and response.
         context: ResponseContext,
-        /// What reqwest reported (without the URL).
+        /// Why reading stopped.
         #[source]
-        source: reqwest::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
 
     /// The API answered with an error status, or with a status the spec does not list for

@@ -1,7 +1,7 @@
 //! Application JWTs for Verify v2: minted with RS256, cached, and replaced before they expire.
 
 use std::fmt;
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock, TryLockError};
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -102,7 +102,7 @@ pub(crate) struct TokenSource {
     // Readers only clone the `Arc` out, so concurrent requests never wait on each other while
     // the token is fresh.
     current: RwLock<Option<Arc<Minted>>>,
-    // Held only while minting, so a refresh happens once, not once per waiting request.
+    // Held only while minting, so a refresh happens once; others keep using the old token.
     minting: Mutex<()>,
 }
 
@@ -128,7 +128,16 @@ impl TokenSource {
         if let Some(token) = self.fresh() {
             return Ok(token);
         }
-        let _minting = self.minting.lock().unwrap_or_else(PoisonError::into_inner);
+        let _minting = match self.minting.try_lock() {
+            Ok(guard) => guard,
+            Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+            // Someone else is minting: the token due for renewal is still valid for the rest
+            // of the margin, so use it rather than wait.
+            Err(TryLockError::WouldBlock) => match self.unexpired() {
+                Some(token) => return Ok(token),
+                None => self.minting.lock().unwrap_or_else(PoisonError::into_inner),
+            },
+        };
         if let Some(token) = self.fresh() {
             return Ok(token);
         }
@@ -142,9 +151,18 @@ impl TokenSource {
         Ok(token)
     }
 
+    /// The cached token if it has more than the refresh margin left.
     fn fresh(&self) -> Option<Arc<Minted>> {
+        self.cached_with(self.options.refresh_margin.as_secs())
+    }
+
+    /// The cached token if it has not expired.
+    fn unexpired(&self) -> Option<Arc<Minted>> {
+        self.cached_with(0)
+    }
+
+    fn cached_with(&self, margin: u64) -> Option<Arc<Minted>> {
         let now = unix_seconds(self.clock.now());
-        let margin = self.options.refresh_margin.as_secs();
         let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
         current
             .as_ref()

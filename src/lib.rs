@@ -13,6 +13,7 @@ pub mod spec;
 mod transport;
 pub mod v1;
 pub mod v2;
+mod xml;
 
 #[cfg(test)]
 mod tests;
@@ -26,3 +27,5 @@ pub use transport::Transport;
 
 /// The HTTP client the generated clients are built on, re-exported so its version always matches.
 pub use reqwest;
+/// The secret wrappers some methods return (such as [`Client::application_jwt`]).
+pub use secrecy;

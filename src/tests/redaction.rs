@@ -342,6 +342,8 @@ async fn no_secret_is_ever_printed_or_logged() {
     for refused in [
         everything(&servers[0]).base_url("https://abcd1234:s3cr3t!@api.nexmo.com"),
         everything(&servers[0]).user_agent(format!("agent\n{SECRET}")),
+        everything(&servers[0]).base_url(format!("https://api.nexmo.com/?api_secret={SECRET}")),
+        everything(&servers[0]).base_url(SECRET),
     ] {
         printed.both(&refused.build().unwrap_err());
     }

@@ -4,6 +4,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use url::{Host, Url};
+use zeroize::Zeroizing;
 
 use super::{Api, Transport};
 use crate::credentials::V2Auth;
@@ -63,12 +64,13 @@ impl Transport {
             }
             Scheme::Basic { key, secret } => {
                 tracing::trace!(operation, "credentials as HTTP Basic");
-                let token = STANDARD.encode(format!("{key}:{secret}"));
-                set_authorization(request, &format!("Basic {token}"));
+                let pair = Zeroizing::new(format!("{key}:{secret}"));
+                let token = Zeroizing::new(STANDARD.encode(pair.as_bytes()));
+                set_authorization(request, operation, &format!("Basic {}", token.as_str()))?;
             }
             Scheme::Bearer(token) => {
                 tracing::trace!(operation, "credentials as the caller's bearer token");
-                set_authorization(request, &format!("Bearer {token}"));
+                set_authorization(request, operation, &format!("Bearer {token}"))?;
             }
             Scheme::Jwt => {
                 tracing::trace!(operation, "credentials as an application JWT");
@@ -82,7 +84,7 @@ impl Transport {
                 let minted = source.token().map_err(|e| ConfigError::PrivateKey {
                     reason: format!("signing the application JWT failed ({e})"),
                 })?;
-                set_authorization(request, &format!("Bearer {}", minted.expose()));
+                set_authorization(request, operation, &format!("Bearer {}", minted.expose()))?;
             }
         }
         Ok(())
@@ -96,9 +98,11 @@ impl Transport {
         });
         match api {
             // The v1 spec puts the key and secret in form bodies; its GET (search) and JSON
-            // (network unblock) operations take Basic, so a secret never lands in a URL.
+            // (network unblock) operations take Basic, so a secret never lands in a URL. A
+            // caller's HTTP client may follow a 307 to another host with the body, whereas
+            // reqwest drops the Authorization header there: with such a client, Basic it is.
             Api::V1 => match basic? {
-                Scheme::Basic { key, secret } if is_form(request) => {
+                Scheme::Basic { key, secret } if is_form(request) && settings.own_http_client => {
                     Some(Scheme::FormFields { key, secret })
                 }
                 scheme => Some(scheme),
@@ -134,21 +138,31 @@ fn append_form_fields(request: &mut reqwest::Request, key: &str, secret: &str) {
     if !body.is_empty() {
         body.push(b'&');
     }
-    let fields = form_urlencoded::Serializer::new(String::new())
-        .append_pair("api_key", key)
-        .append_pair("api_secret", secret)
-        .finish();
+    let fields = Zeroizing::new(
+        form_urlencoded::Serializer::new(String::new())
+            .append_pair("api_key", key)
+            .append_pair("api_secret", secret)
+            .finish(),
+    );
     body.extend_from_slice(fields.as_bytes());
     *request.body_mut() = Some(body.into());
 }
 
-fn set_authorization(request: &mut reqwest::Request, value: &str) {
-    // Header values cannot hold control characters; such a credential could never be valid.
-    if let Ok(mut value) = HeaderValue::from_str(value) {
-        // Sensitive values are left out of `Debug` output and HTTP/2 header compression.
-        value.set_sensitive(true);
-        request.headers_mut().insert(AUTHORIZATION, value);
-    }
+fn set_authorization(
+    request: &mut reqwest::Request,
+    operation: &'static str,
+    value: &str,
+) -> Result<(), Error> {
+    let value = Zeroizing::new(value.to_owned());
+    // Header values cannot hold control characters; the builder checks the caller's token.
+    let mut value = HeaderValue::from_str(&value).map_err(|_| Error::InvalidRequest {
+        operation,
+        message: "the credential cannot be sent as an HTTP header".into(),
+    })?;
+    // Sensitive values are left out of `Debug` output and HTTP/2 header compression.
+    value.set_sensitive(true);
+    request.headers_mut().insert(AUTHORIZATION, value);
+    Ok(())
 }
 
 /// Credentials go only to the base URL's origin (scheme, host and port), and only over TLS or

@@ -1,7 +1,11 @@
 //! Response bodies that cannot be read past a limit.
 
-use http_body_util::{LengthLimitError, Limited};
+use bytes::Bytes;
+use http_body_util::{BodyExt as _, LengthLimitError, Limited};
 use reqwest::ResponseBuilderExt as _;
+
+/// Why a body could not be read to its end.
+pub(crate) type BodyError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The same response, with a body that fails with [`LengthLimitError`] after `limit` bytes.
 ///
@@ -9,17 +13,41 @@ use reqwest::ResponseBuilderExt as _;
 /// limit, and a body that is never read is never buffered.
 pub(crate) fn bounded(response: reqwest::Response, limit: usize) -> reqwest::Response {
     let url = response.url().clone();
-    let (mut parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
+    let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
+    let body = reqwest::Body::wrap(Limited::new(body, limit));
+    rebuild(parts, url, body)
+}
+
+/// Reads the whole body (up to `limit` bytes) and hands back the bytes with a response that
+/// still carries them, so the body can be both kept for an error report and decoded.
+pub(crate) async fn buffered(
+    response: reqwest::Response,
+    limit: usize,
+) -> (reqwest::Response, Result<Bytes, BodyError>) {
+    let url = response.url().clone();
+    let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
+    let read = Limited::new(body, limit)
+        .collect()
+        .await
+        .map(http_body_util::Collected::to_bytes);
+    let body = read.as_ref().map(Bytes::clone).unwrap_or_default();
+    (rebuild(parts, url, body.into()), read)
+}
+
+fn rebuild(
+    mut parts: http::response::Parts,
+    url: url::Url,
+    body: reqwest::Body,
+) -> reqwest::Response {
     // reqwest keeps a response's URL in an extension only its own builder can write.
     if let Ok(carrier) = http::Response::builder().url(url).body(()) {
         parts.extensions.extend(carrier.into_parts().0.extensions);
     }
-    let body = reqwest::Body::wrap(Limited::new(body, limit));
     reqwest::Response::from(http::Response::from_parts(parts, body))
 }
 
 /// Whether reading a body failed because it passed the limit set by [`bounded`].
-pub(crate) fn exceeded_limit(error: &reqwest::Error) -> bool {
+pub(crate) fn exceeded_limit(error: &(dyn std::error::Error + 'static)) -> bool {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
     while let Some(error) = source {
         if error.is::<LengthLimitError>() {

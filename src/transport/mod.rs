@@ -62,8 +62,12 @@ pub(crate) struct Settings {
     pub(crate) bearer: Option<BearerToken>,
     pub(crate) v2_auth: V2Auth,
     pub(crate) max_body_bytes: usize,
+    /// Set per request only when the caller chose one; the builder's own client has its own.
     pub(crate) timeout: Option<Duration>,
-    pub(crate) user_agent: HeaderValue,
+    pub(crate) user_agent: Option<HeaderValue>,
+    /// Whether the HTTP client is the builder's, whose redirect policy keeps requests on the
+    /// base URL's origin; a caller's client may follow a redirect anywhere.
+    pub(crate) own_http_client: bool,
 }
 
 impl fmt::Debug for Settings {
@@ -77,6 +81,7 @@ impl fmt::Debug for Settings {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
+            .field("own_http_client", &self.own_http_client)
             .finish()
     }
 }
@@ -138,10 +143,10 @@ impl Transport {
     ) -> reqwest::Result<reqwest::Response> {
         // progenitor sends the spec's `info.version` as a header; Vonage does not define it.
         request.headers_mut().remove("api-version");
-        if !request.headers().contains_key(USER_AGENT) {
-            request
-                .headers_mut()
-                .insert(USER_AGENT, self.settings.user_agent.clone());
+        if let Some(user_agent) = &self.settings.user_agent {
+            if !request.headers().contains_key(USER_AGENT) {
+                request.headers_mut().insert(USER_AGENT, user_agent.clone());
+            }
         }
         if request.timeout().is_none() {
             *request.timeout_mut() = self.settings.timeout;
@@ -168,10 +173,19 @@ impl Transport {
                     span.record("trace_id", trace_id.as_str());
                 }
                 tracing::debug!("response received");
-                if let Some(probe) = &self.probe {
-                    probe.responded(response.status(), trace_id);
+                let limit = self.settings.max_body_bytes;
+                let Some(probe) = &self.probe else {
+                    return Ok(body::bounded(response, limit));
+                };
+                probe.responded(response.status(), trace_id);
+                if response.status().is_success() {
+                    return Ok(body::bounded(response, limit));
                 }
-                Ok(body::bounded(response, self.settings.max_body_bytes))
+                // Error bodies are small; keeping the raw bytes lets the error quote them
+                // exactly, not as progenitor's decoded form.
+                let (response, body) = body::buffered(response, limit).await;
+                probe.error_body(body);
+                Ok(response)
             }
             Err(error) => {
                 let error = error.without_url();

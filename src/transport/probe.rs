@@ -2,7 +2,10 @@
 
 use std::sync::{Mutex, PoisonError};
 
+use bytes::Bytes;
 use reqwest::StatusCode;
+
+use super::body::BodyError;
 
 use crate::error::Error;
 
@@ -18,6 +21,8 @@ pub(crate) struct Observed {
     pub(crate) trace_id: Option<String>,
     /// The typed reason `authorize` refused the request; progenitor only carries a string.
     pub(crate) refusal: Option<Error>,
+    /// The raw body of an error response, read before progenitor decodes (and reshapes) it.
+    pub(crate) error_body: Option<Result<Bytes, BodyError>>,
 }
 
 impl Probe {
@@ -34,6 +39,10 @@ impl Probe {
             o.status = Some(status);
             o.trace_id = trace_id;
         });
+    }
+
+    pub(crate) fn error_body(&self, body: Result<Bytes, BodyError>) {
+        self.with(|o| o.error_body = Some(body));
     }
 
     pub(crate) fn refused(&self, error: Error) {

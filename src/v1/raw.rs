@@ -18,3 +18,7 @@ include!(concat!(env!("OUT_DIR"), "/verify_v1.rs"));
 /// Every operation of this client, in spec order, as generated.
 pub const OPERATIONS: &[crate::spec::Operation] =
     include!(concat!(env!("OUT_DIR"), "/verify_v1_operations.rs"));
+
+/// The XML form of each operation's reply, from the spec's `xml` annotations.
+pub(crate) const XML: &[crate::xml::Shape] =
+    include!(concat!(env!("OUT_DIR"), "/verify_v1_xml.rs"));

@@ -1,7 +1,6 @@
 //! The handle [`Client::v2`](crate::Client::v2) returns.
 
 use progenitor_client::ResponseValue;
-use serde::Serialize;
 
 use super::raw;
 use crate::error::Error;
@@ -26,7 +25,7 @@ impl Api {
     /// Runs a generated call and reports its failure as the crate's [`Error`], completed with
     /// the operation, status and trace id the transport saw.
     #[cfg_attr(not(test), allow(dead_code))] // The typed operations are built on this.
-    pub(crate) async fn call<T, E: Serialize>(
+    pub(crate) async fn call<T, E>(
         &self,
         operation: &'static str,
         send: impl AsyncFnOnce(&raw::Client) -> Result<ResponseValue<T>, progenitor_client::Error<E>>,

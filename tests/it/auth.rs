@@ -1,6 +1,8 @@
 //! Credentials on the wire: which ones each API operation carries and where, JWT claims and
 //! their lifecycle, and where credentials must not go.
 
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use httpmock::prelude::*;
@@ -332,6 +334,7 @@ fn pkcs1_keys_work_too() {
 #[tokio::test]
 async fn the_cached_jwt_is_reused_until_the_margin_then_replaced() {
     let server = MockServer::start_async().await;
+    let (_, seen) = recording_authorization(&server).await;
     let clock = ManualClock::new();
     let client = support::builder(&server)
         .application(APPLICATION_ID, support::private_key())
@@ -343,79 +346,100 @@ async fn the_cached_jwt_is_reused_until_the_margin_then_replaced() {
         .clock(clock.clone())
         .build()
         .unwrap();
-    let token = |c: &Client| c.application_jwt().unwrap().expose_secret().to_owned();
-    let cancel = async |c: &Client| {
+    // The token each request carried, in order: the request path decides, not application_jwt.
+    let mut sent = Vec::new();
+    let mut cancel = async |c: &Client| {
+        seen.lock().unwrap().clear();
         let _ = c.v2().raw().cancel_request().request_id(ID).send().await;
+        let values: Vec<String> = seen.lock().unwrap().iter().cloned().collect();
+        assert_eq!(values.len(), 1);
+        let token = values[0].strip_prefix("Bearer ").unwrap().to_owned();
+        sent.push(token.clone());
+        token
     };
+    let iat = |token: &str| decode(token).1["iat"].as_u64().unwrap();
+    let start = 1_790_000_000_u64;
 
-    let first = token(&client);
-    let sent_first = server
-        .mock_async(|when, then| {
-            when.header("authorization", format!("Bearer {first}"));
-            then.status(204);
-        })
-        .await;
-    cancel(&client).await;
-    // 569 s in, 31 s are left: more than the margin, so the token is still sent.
+    let first = cancel(&client).await;
+    assert_eq!(iat(&first), start);
+    // 569 s in, 31 s are left: more than the margin, so the same token goes out.
     clock.advance(Duration::from_secs(569));
-    cancel(&client).await;
-    assert_eq!(token(&client), first);
-    assert_eq!(sent_first.calls_async().await, 2);
-
-    // One more second and only the margin is left: a new token replaces it before it expires.
+    assert_eq!(cancel(&client).await, first);
+    // One more second and only the margin is left: a new token goes out before expiry.
     clock.advance(Duration::from_secs(1));
-    let second = token(&client);
+    let second = cancel(&client).await;
     assert_ne!(second, first);
-    let (_, claims) = decode(&second);
-    assert_eq!(claims["iat"], 1_790_000_000_u64 + 570);
-    let sent_second = server
-        .mock_async(|when, then| {
-            when.header("authorization", format!("Bearer {second}"));
-            then.status(204);
-        })
-        .await;
-    cancel(&client).await;
-    assert_eq!(sent_second.calls_async().await, 1);
-    assert_eq!(sent_first.calls_async().await, 2);
-
+    assert_eq!(iat(&second), start + 570);
+    // Days later, a long-lived client still sends a token that is valid now.
+    clock.advance(Duration::from_secs(3 * 24 * 3600));
+    let later = cancel(&client).await;
+    let claims = decode(&later).1;
+    let now = start + 570 + 3 * 24 * 3600;
+    assert_eq!(claims["iat"].as_u64(), Some(now));
+    assert!(claims["exp"].as_u64().unwrap() > now);
     // A clock that steps back would make the cached iat lie in the future: mint again.
     clock.rewind(Duration::from_secs(3600));
-    let third = token(&client);
-    assert_ne!(third, second);
-    assert_eq!(decode(&third).1["iat"], 1_790_000_000_u64 + 570 - 3600);
+    let rewound = cancel(&client).await;
+    assert_eq!(iat(&rewound), now - 3600);
+    assert_eq!(client.application_jwt().unwrap().expose_secret(), rewound);
+    let distinct: BTreeSet<_> = sent.iter().collect();
+    assert_eq!(distinct.len(), 4, "first, second, later, rewound");
+}
+
+/// A mock answering every request with 204 and recording each distinct Authorization value.
+async fn recording_authorization(
+    server: &MockServer,
+) -> (httpmock::Mock<'_>, Arc<Mutex<BTreeSet<String>>>) {
+    let seen = Arc::new(Mutex::new(BTreeSet::new()));
+    let record = seen.clone();
+    let mock = server
+        .mock_async(move |when, then| {
+            when.is_true(move |request| {
+                let value = request.headers().get("authorization").cloned();
+                let value = value.map(|v| v.to_str().unwrap_or_default().to_owned());
+                record.lock().unwrap().insert(value.unwrap_or_default());
+                true
+            });
+            then.status(204);
+        })
+        .await;
+    (mock, seen)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_requests_share_the_cached_token() {
+async fn concurrent_requests_on_a_cold_cache_share_one_token() {
     let server = MockServer::start_async().await;
+    let (mock, seen) = recording_authorization(&server).await;
     let client = support::builder(&server)
         .application(APPLICATION_ID, support::private_key())
         .build()
         .unwrap();
-    let token = client.application_jwt().unwrap();
-    let same_token = server
-        .mock_async(|when, then| {
-            when.header("authorization", format!("Bearer {}", token.expose_secret()));
-            then.status(204);
+    // No token yet: all 32 requests need one at once.
+    let barrier = Arc::new(tokio::sync::Barrier::new(32));
+    let calls: Vec<_> = (0..32)
+        .map(|_| {
+            let (client, barrier) = (client.clone(), barrier.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                client
+                    .v2()
+                    .raw()
+                    .cancel_request()
+                    .request_id(ID)
+                    .send()
+                    .await
+                    .unwrap();
+            })
         })
-        .await;
-    let calls = (0..32).map(|_| {
-        let client = client.clone();
-        tokio::spawn(async move {
-            client
-                .v2()
-                .raw()
-                .cancel_request()
-                .request_id(ID)
-                .send()
-                .await
-                .unwrap();
-        })
-    });
-    for call in calls.collect::<Vec<_>>() {
+        .collect();
+    for call in calls {
         call.await.unwrap();
     }
-    assert_eq!(same_token.calls_async().await, 32);
+    assert_eq!(mock.calls_async().await, 32);
+    // Each token has its own jti, so a second mint would show up as a second value.
+    let token = client.application_jwt().unwrap();
+    let expected = BTreeSet::from([format!("Bearer {}", token.expose_secret())]);
+    assert_eq!(*seen.lock().unwrap(), expected);
 }
 
 // ---- where credentials go --------------------------------------------------------------------
@@ -454,6 +478,39 @@ async fn a_redirect_to_another_origin_is_not_followed() {
         "the form body holds the secret"
     );
     assert!(!format!("{error:?}").contains(SECRET));
+}
+
+#[tokio::test]
+async fn a_callers_http_client_that_follows_redirects_carries_no_secret_away() {
+    let elsewhere = MockServer::start_async().await;
+    let (arrived, seen) = recording_authorization(&elsewhere).await;
+    let server = MockServer::start_async().await;
+    let redirect = server
+        .mock_async(|when, then| {
+            when.path("/verify/check/json")
+                .header("authorization", BASIC)
+                .body("code=1234&request_id=abc");
+            then.status(307)
+                .header("location", elsewhere.url("/verify/check/json"));
+        })
+        .await;
+    // reqwest's default policy follows a 307 anywhere and re-sends the body.
+    let client = support::builder(&server)
+        .api_key(support::api_key())
+        .http_client(vonage_verify::reqwest::Client::new())
+        .build()
+        .unwrap();
+    let check = vonage_verify::v1::raw::types::CheckRequest::builder()
+        .request_id("abc")
+        .code("1234");
+    let _ = client.v1().raw().verify_check().body(check).send().await;
+    redirect.assert_async().await;
+    assert_eq!(arrived.calls_async().await, 1, "the redirect was followed");
+    assert_eq!(
+        *seen.lock().unwrap(),
+        BTreeSet::from([String::new()]),
+        "without credentials"
+    );
 }
 
 #[tokio::test]

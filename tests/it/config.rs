@@ -149,6 +149,8 @@ fn contradictory_settings_are_refused_when_building() {
         "ftp://api.nexmo.com",
         "https://key:s3cr3t!@api.nexmo.com",
         "https://api.nexmo.com/?debug=1",
+        "https://api.nexmo.com/?api_secret=s3cr3t!",
+        "s3cr3t! pasted into the wrong variable",
     ];
     for url in base_urls {
         let error = config_error(Client::builder().base_url(url));
@@ -176,6 +178,13 @@ fn contradictory_settings_are_refused_when_building() {
         Client::builder().jwt_options(JwtOptions::default().ttl(Duration::ZERO)),
         Client::builder().user_agent("bad\nagent"),
         Client::builder().max_response_bytes(0),
+        Client::builder().bearer_token(BearerToken::new("token\n")),
+        // Whole seconds: a 1.9 s lifetime with a 1.5 s margin would never be fresh.
+        Client::builder().jwt_options(
+            JwtOptions::default()
+                .ttl(Duration::from_millis(1900))
+                .refresh_margin(Duration::from_millis(1500)),
+        ),
     ];
     for builder in refused {
         let error = config_error(builder.clone());
