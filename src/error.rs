@@ -41,6 +41,24 @@ pub enum Error {
         message: String,
     },
 
+    /// A value breaks a constraint the API's spec states (a length, a range, a set of allowed
+    /// values). Nothing was sent.
+    #[error("{operation}: {field} {reason}; nothing was sent")]
+    Validation {
+        /// The operation that was called.
+        operation: &'static str,
+        /// The field, as the API names it (e.g. `pin_expiry`).
+        field: &'static str,
+        /// What the spec allows.
+        reason: String,
+    },
+
+    /// Verify v1 answered with a non-zero `status` (v1 reports most failures in an HTTP 200
+    /// reply). Wrong codes are not errors: [`v1::Api::check`](crate::v1::Api::check) returns
+    /// them as outcomes.
+    #[error(transparent)]
+    V1(Box<crate::v1::V1Error>),
+
     /// No response arrived: the connection, TLS handshake or the request timed out or failed.
     #[error("{operation}: no response from the API: {source}")]
     Transport {
@@ -95,7 +113,9 @@ impl Error {
             Error::Config(_) => None,
             Error::MissingCredentials { operation, .. }
             | Error::InvalidRequest { operation, .. }
+            | Error::Validation { operation, .. }
             | Error::Transport { operation, .. } => Some(operation),
+            Error::V1(error) => Some(error.operation),
             Error::BodyTooLarge { context, .. }
             | Error::Body { context, .. }
             | Error::Status { context }

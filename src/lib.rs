@@ -13,6 +13,7 @@ pub mod spec;
 mod transport;
 pub mod v1;
 pub mod v2;
+mod validate;
 mod xml;
 
 #[cfg(test)]

@@ -37,6 +37,8 @@ pub(crate) struct Field {
 #[derive(Debug)]
 pub(crate) enum Kind {
     Scalar,
+    // v1's replies nest objects only inside arrays; a spec may nest them directly.
+    #[allow(dead_code)]
     Object(&'static [Field]),
     Array {
         wrapped: bool,
@@ -157,14 +159,14 @@ fn element_name(name: &str) -> Result<String, String> {
 fn object(element: &Element, fields: &'static [Field]) -> Value {
     let mut out = Map::new();
     for child in &element.children {
-        let known = fields.iter().find_map(|field| match &field.kind {
+        // An unwrapped array is known by its items' element name, anything else by its own.
+        let known = fields.iter().find(|field| match &field.kind {
             Kind::Array {
                 wrapped: false,
                 item,
                 ..
-            } if *item == child.name => Some(field),
-            _ if field.element == child.name => Some(field),
-            _ => None,
+            } => *item == child.name,
+            _ => field.element == child.name,
         });
         match known {
             Some(field) => match &field.kind {

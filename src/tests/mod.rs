@@ -2,5 +2,6 @@
 //! hand-written send path, and the redaction of everything the crate prints or logs.
 
 mod calls;
+mod coverage;
 mod redaction;
 mod support;

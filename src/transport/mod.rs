@@ -143,10 +143,10 @@ impl Transport {
     ) -> reqwest::Result<reqwest::Response> {
         // progenitor sends the spec's `info.version` as a header; Vonage does not define it.
         request.headers_mut().remove("api-version");
-        if let Some(user_agent) = &self.settings.user_agent {
-            if !request.headers().contains_key(USER_AGENT) {
-                request.headers_mut().insert(USER_AGENT, user_agent.clone());
-            }
+        if let Some(user_agent) = &self.settings.user_agent
+            && !request.headers().contains_key(USER_AGENT)
+        {
+            request.headers_mut().insert(USER_AGENT, user_agent.clone());
         }
         if request.timeout().is_none() {
             *request.timeout_mut() = self.settings.timeout;

@@ -1,6 +1,19 @@
-//! Verify v1 (legacy): request, check, search, control, PSD2 and network unblock.
+//! Verify v1 (legacy): request, check, search, control, PSD2 and network unblock, typed, with
+//! JSON or XML replies.
 
 mod api;
 pub mod raw;
+mod replies;
+mod requests;
+mod status;
 
-pub use api::Api;
+pub use api::{Api, Format};
+pub use replies::{
+    CheckOutcome, CheckStatus, CodeCheck, Event, EventKind, Rejected, SearchStatus, Started,
+    Unblocked, Verification, Verified,
+};
+pub use requests::{Command, NetworkUnblock, Psd2Request, VerifyRequest};
+pub use status::{Status, V1Error};
+
+#[cfg(test)]
+pub(crate) use api::WRAPPERS;

@@ -4,5 +4,6 @@
 mod auth;
 mod config;
 mod support;
+mod v1;
 mod v1_raw;
 mod v2_raw;

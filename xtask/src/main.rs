@@ -85,6 +85,13 @@ fn specs_check(api: Option<&str>, from: Option<&str>) -> Result<(), String> {
                 for note in &out.notes {
                     println!("  {note}");
                 }
+                for shape in &out.xml {
+                    println!(
+                        "  xml: {} replies as <{}>",
+                        shape.operation,
+                        shape.roots.join("> or <")
+                    );
+                }
             }
             Err(e) => {
                 failures += 1;
