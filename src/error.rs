@@ -141,8 +141,33 @@ impl Error {
 
     /// Vonage's `x-vonage-trace-id` for the response, if it sent one.
     pub fn trace_id(&self) -> Option<&str> {
-        self.response()
-            .and_then(|context| context.trace_id.as_deref())
+        match self {
+            Error::V1(error) => error.trace_id.as_deref(),
+            _ => self
+                .response()
+                .and_then(|context| context.trace_id.as_deref()),
+        }
+    }
+
+    /// The Verify v1 failure, if v1 reported one.
+    pub fn v1(&self) -> Option<&crate::v1::V1Error> {
+        match self {
+            Error::V1(error) => Some(error),
+            _ => None,
+        }
+    }
+
+    /// Whether the same request may succeed if sent again later, as the API reports it (a v1
+    /// throttled status, HTTP 429, a timeout or a dropped connection). The client never
+    /// resends by itself: resending a request that starts a verification may start a second.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::V1(error) => error.is_retryable(),
+            Error::Transport { source, .. } => source.is_timeout() || source.is_connect(),
+            _ => self
+                .status()
+                .is_some_and(|status| status == StatusCode::TOO_MANY_REQUESTS),
+        }
     }
 }
 

@@ -14,6 +14,7 @@ use tracing_subscriber::fmt::format::FmtSpan;
 use super::support::{
     BEARER, ID, PRIVATE_KEY, SECRET, SIGNATURE_SECRET, TEMPLATE, closed_port_url, everything,
 };
+use crate::v1::{Format, NetworkUnblock, Psd2Request, VerifyRequest};
 use crate::v2::raw::types;
 use crate::{Client, ClientBuilder, V2Auth};
 
@@ -215,6 +216,19 @@ async fn every_call(client: &Client, printed: &mut Printed) {
         })
         .await,
     );
+    // The typed v1 API, in both formats.
+    for api in [v1.clone(), v1.format(Format::Xml)] {
+        let request = VerifyRequest::new("447700900000", "Acme").pin_code("98765");
+        printed.result(api.request(&request).await);
+        printed.debug(&request);
+        printed.result(api.check("abc", "1234").await);
+        printed.result(api.search("abc").await);
+        printed.result(api.search_many(["abc", "def"]).await);
+        printed.result(api.cancel("abc").await);
+        let payment = Psd2Request::new("447700900000", "Acme", rust_decimal::Decimal::ONE);
+        printed.result(api.psd2(&payment).await);
+        printed.result(api.network_unblock(&NetworkUnblock::new("23410")).await);
+    }
     // The raw clients' own errors, for callers who use them directly.
     printed.raw(v2.raw().cancel_request().request_id(ID).send().await);
     printed.raw(v1.raw().verify_search().request_id("abc").send().await);
@@ -261,7 +275,14 @@ async fn servers() -> Vec<MockServer> {
         then.status(200).body("y".repeat(4096));
     })
     .await;
-    vec![ok, problem, odd, huge]
+    let refused = MockServer::start_async().await;
+    refused
+        .mock_async(|_, then| {
+            then.status(200)
+                .json_body(json!({"status": "4", "error_text": "Bad Credentials"}));
+        })
+        .await;
+    vec![ok, problem, odd, huge, refused]
 }
 
 fn secrets(client: &Client) -> Vec<String> {
@@ -362,6 +383,11 @@ async fn no_secret_is_ever_printed_or_logged() {
     assert!(printed.0.iter().any(|p| p.contains("MissingCredentials")));
     assert!(printed.0.iter().any(|p| p.contains("BodyTooLarge")));
     assert!(printed.0.iter().any(|p| p.contains("Transport")));
+    assert!(printed.0.iter().any(|p| p.contains("V1Error")));
+    assert!(
+        printed.0.iter().all(|p| !p.contains("98765")),
+        "a custom pin code is not printed"
+    );
 
     all_secrets.sort();
     all_secrets.dedup();

@@ -137,7 +137,13 @@ async fn every_request_status_is_a_typed_error_in_both_formats() {
         let (_server, json_api, xml_api) =
             serving("/verify", &json, &xml("verify_response", &fields)).await;
         let request = VerifyRequest::new("447700900000", "Acme");
-        let from_json = v1_error(json_api.request(&request).await);
+        let error = json_api.request(&request).await.unwrap_err();
+        assert_eq!(error.is_retryable(), code == "1", "status {code}");
+        assert!(
+            error.to_string().contains(&format!("status {code} (")),
+            "{error}"
+        );
+        let from_json = v1_error(Err::<(), _>(error));
         let from_xml = v1_error(xml_api.request(&request).await);
         assert_eq!(from_json, from_xml, "status {code}");
         assert_eq!(from_json.status, Status::from_code(code));
