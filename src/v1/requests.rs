@@ -98,6 +98,28 @@ macro_rules! common_setters {
     };
 }
 
+/// Sets the shared options on a generated request builder (request and PSD2 have separate
+/// builder and locale types with the same methods). `lg` is checked against the locale enum
+/// the spec gives the operation.
+macro_rules! with_common {
+    ($builder:expr, $common:expr, $rules:expr, $locale:ty) => {{
+        let (c, rules): (&Common, Rules) = (&$common, $rules);
+        let lg = c
+            .lg
+            .as_deref()
+            .map(str::parse::<$locale>)
+            .transpose()
+            .map_err(|_| rules.fail("lg", "is not a locale the spec lists for this operation"))?;
+        $builder
+            .country(c.country.clone())
+            .code_length(typed(rules.operation, c.code_length.map(i64::from))?)
+            .lg(lg)
+            .pin_expiry(c.pin_expiry.map(i64::from))
+            .next_event_wait(c.next_event_wait.map(i64::from))
+            .workflow_id(typed(rules.operation, c.workflow_id.map(i64::from))?)
+    }};
+}
+
 /// Starts a verification (`verify_request`).
 ///
 /// ```
@@ -157,25 +179,12 @@ impl VerifyRequest {
             rules.chars("pin_code", code, limits::PIN_CODE_CHARS)?;
         }
         self.common.check(rules)?;
-        let lg = self
-            .common
-            .lg
-            .as_deref()
-            .map(|lg| lg.parse::<types::VerifyRequestLg>())
-            .transpose()
-            .map_err(|_| rules.fail("lg", "is not a locale the spec lists for verify_request"))?;
-        let c = &self.common;
         let builder = types::VerifyRequest::builder()
             .number(self.number.clone())
             .brand(self.brand.clone())
             .sender_id(typed(operation, self.sender_id.clone())?)
-            .pin_code(typed(operation, self.pin_code.clone())?)
-            .country(c.country.clone())
-            .code_length(typed(operation, c.code_length.map(i64::from))?)
-            .lg(lg)
-            .pin_expiry(c.pin_expiry.map(i64::from))
-            .next_event_wait(c.next_event_wait.map(i64::from))
-            .workflow_id(typed(operation, c.workflow_id.map(i64::from))?);
+            .pin_code(typed(operation, self.pin_code.clone())?);
+        let builder = with_common!(builder, self.common, rules, types::VerifyRequestLg);
         generated(operation, types::VerifyRequest::try_from(builder))
     }
 }
@@ -234,24 +243,11 @@ impl Psd2Request {
         let rules = Rules { operation };
         rules.max_chars("payee", &self.payee, limits::BRAND_CHARS)?;
         self.common.check(rules)?;
-        let lg = self
-            .common
-            .lg
-            .as_deref()
-            .map(|lg| lg.parse::<types::Psd2RequestLg>())
-            .transpose()
-            .map_err(|_| rules.fail("lg", "is not a locale the spec lists for PSD2"))?;
-        let c = &self.common;
         let builder = types::Psd2Request::builder()
             .number(self.number.clone())
             .payee(self.payee.clone())
-            .amount(self.amount)
-            .country(c.country.clone())
-            .code_length(typed(operation, c.code_length.map(i64::from))?)
-            .lg(lg)
-            .pin_expiry(c.pin_expiry.map(i64::from))
-            .next_event_wait(c.next_event_wait.map(i64::from))
-            .workflow_id(typed(operation, c.workflow_id.map(i64::from))?);
+            .amount(self.amount);
+        let builder = with_common!(builder, self.common, rules, types::Psd2RequestLg);
         generated(operation, types::Psd2Request::try_from(builder))
     }
 }

@@ -858,3 +858,75 @@ fn every_documented_status_has_a_name_and_round_trips() {
     assert_eq!(Status::from_code("101"), Status::NotFound);
     assert_eq!(Status::from_code("999"), Status::Unknown("999".into()));
 }
+
+#[tokio::test]
+async fn every_documented_error_status_of_check_search_and_control() {
+    // The statuses each operation's spec lists, plus one it does not (kept as Unknown).
+    let check = ["1", "2", "3", "4", "5", "6", "88"];
+    let search = ["1", "2", "3", "4", "5", "101", "88"];
+    let control = ["1", "2", "3", "4", "5", "6", "8", "9", "19", "88"];
+    let cases: [(&str, &str, &[&str]); 3] = [
+        ("/verify/check", "verify_response", &check),
+        ("/verify/search", "verify_response", &search),
+        ("/verify/control", "response", &control),
+    ];
+    for (path, root, codes) in cases {
+        for code in codes {
+            let fields = [("status", *code), ("error_text", "explanation")];
+            let json = json!({"status": code, "error_text": "explanation"});
+            let (_s, json_api, xml_api) = serving(path, &json, &xml(root, &fields)).await;
+            let call = async |api: &Api| match path {
+                "/verify/check" => api.check(ID, "1234").await.map(drop),
+                "/verify/search" => api.search(ID).await.map(drop),
+                _ => api.cancel(ID).await,
+            };
+            let from_json = v1_error(call(&json_api).await);
+            let from_xml = v1_error(call(&xml_api).await);
+            assert_eq!(from_json, from_xml, "{path} {code}");
+            assert_eq!(from_json.status, Status::from_code(code), "{path} {code}");
+            assert_eq!(from_json.error_text.as_deref(), Some("explanation"));
+        }
+    }
+}
+
+#[tokio::test]
+async fn check_sends_its_form_to_either_endpoint() {
+    let server = MockServer::start_async().await;
+    let mut mocks = Vec::new();
+    for (format, reply) in [
+        ("json", json!({"request_id": ID, "status": "0"}).to_string()),
+        (
+            "xml",
+            xml("verify_response", &[("request_id", ID), ("status", "0")]),
+        ),
+    ] {
+        mocks.push(
+            server
+                .mock_async(|when, then| {
+                    when.method(POST)
+                        .path(format!("/verify/check/{format}"))
+                        .header("content-type", "application/x-www-form-urlencoded")
+                        .body(format!("code=1234&request_id={ID}&{CREDS}"))
+                        .header_missing("authorization");
+                    then.status(200)
+                        .header("content-type", "text/xml")
+                        .body(reply);
+                })
+                .await,
+        );
+    }
+    let client = support::client(&server);
+    let from_json = client.v1().check(ID, "1234").await.unwrap();
+    assert_eq!(
+        from_json,
+        client
+            .v1()
+            .format(Format::Xml)
+            .check(ID, "1234")
+            .await
+            .unwrap()
+    );
+    for mock in mocks {
+        mock.assert_async().await;
+    }
+}
