@@ -4,7 +4,10 @@ use std::sync::Arc;
 
 use progenitor_client::{ClientInfo, ResponseValue};
 
+use reqwest::header::HeaderMap;
+
 use crate::error::{Error, ResponseContext};
+use crate::problem::Problem;
 use crate::transport::body::{self, BodyError};
 use crate::transport::{Observed, Probe, Transport, trace_id};
 
@@ -70,9 +73,7 @@ async fn convert<E>(
                 ..context
             };
             match error_body {
-                Some(bytes) => Error::Status {
-                    context: context.with_body(&bytes),
-                },
+                Some(bytes) => status_error(context, value.headers(), &bytes),
                 None => Error::Status { context },
             }
         }
@@ -82,13 +83,26 @@ async fn convert<E>(
                 trace_id: trace_id(response.headers()).or(context.trace_id),
                 ..context
             };
+            let headers = response.headers().clone();
             match response.bytes().await {
-                Ok(bytes) => Error::Status {
-                    context: context.with_body(&bytes),
-                },
+                Ok(bytes) => status_error(context, &headers, &bytes),
                 Err(source) => body_error(context, source.without_url().into(), limit),
             }
         }
+    }
+}
+
+/// An error reply: a typed problem when the body is one, else the status with the body.
+pub(crate) fn status_error(context: ResponseContext, headers: &HeaderMap, body: &[u8]) -> Error {
+    let status = context.status.unwrap_or_default();
+    match Problem::parse(context.operation, status, Some(headers), body) {
+        Some(problem) => Error::Problem {
+            context: context.with_body(body),
+            problem: Box::new(problem),
+        },
+        None => Error::Status {
+            context: context.with_body(body),
+        },
     }
 }
 

@@ -88,8 +88,17 @@ pub enum Error {
         source: Box<dyn std::error::Error + Send + Sync>,
     },
 
+    /// The API answered with an RFC 7807 problem (v2's errors, v1's network unblock).
+    #[error("{context}: {problem}")]
+    Problem {
+        /// The operation and response, including the start of the body.
+        context: ResponseContext,
+        /// The problem, typed.
+        problem: Box<crate::problem::Problem>,
+    },
+
     /// The API answered with an error status, or with a status the spec does not list for
-    /// the operation.
+    /// the operation, and a body that is not a problem document.
     #[error("{context}: unexpected response status")]
     Status {
         /// The operation and response, including the start of the body.
@@ -119,6 +128,7 @@ impl Error {
             Error::BodyTooLarge { context, .. }
             | Error::Body { context, .. }
             | Error::Status { context }
+            | Error::Problem { context, .. }
             | Error::Decode { context, .. } => Some(context.operation),
         }
     }
@@ -129,6 +139,7 @@ impl Error {
             Error::BodyTooLarge { context, .. }
             | Error::Body { context, .. }
             | Error::Status { context }
+            | Error::Problem { context, .. }
             | Error::Decode { context, .. } => Some(context),
             _ => None,
         }
@@ -146,6 +157,14 @@ impl Error {
             _ => self
                 .response()
                 .and_then(|context| context.trace_id.as_deref()),
+        }
+    }
+
+    /// The RFC 7807 problem, if the API answered with one.
+    pub fn problem(&self) -> Option<&crate::problem::Problem> {
+        match self {
+            Error::Problem { problem, .. } => Some(problem),
+            _ => None,
         }
     }
 

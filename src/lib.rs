@@ -9,6 +9,7 @@ mod credentials;
 mod error;
 mod http;
 mod jwt;
+mod problem;
 pub mod spec;
 mod transport;
 pub mod v1;
@@ -24,6 +25,7 @@ pub use clock::{Clock, SystemClock};
 pub use credentials::{ApiKey, BearerToken, PrivateKey, SignatureSecret, V2Auth};
 pub use error::{ConfigError, Error, ResponseContext};
 pub use jwt::JwtOptions;
+pub use problem::{InvalidParameter, Problem, ProblemKind};
 pub use transport::Transport;
 
 /// The HTTP client the generated clients are built on, re-exported so its version always matches.

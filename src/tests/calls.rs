@@ -22,22 +22,27 @@ async fn cancel(client: &Client) -> Result<(), Error> {
 }
 
 #[tokio::test]
-async fn documented_error_statuses_keep_status_trace_id_and_body() {
+async fn problem_replies_are_typed_and_keep_status_trace_id_and_raw_body() {
     let server = MockServer::start_async().await;
     server
         .mock_async(|_, then| {
             then.status(401)
                 .header("content-type", "application/problem+json")
                 .header("x-vonage-trace-id", TRACE)
-                .json_body(json!({"title": "Unauthorized", "detail": "bad credentials"}));
+                .header("retry-after", "3")
+                .body(r#"{"title": "Unauthorized", "detail": "bad credentials", "extra": 1}"#);
         })
         .await;
     let error = cancel(&everything(&server).build().unwrap())
         .await
         .unwrap_err();
-    let Error::Status { context } = &error else {
+    let Error::Problem { context, problem } = &error else {
         panic!("{error:?}")
     };
+    assert_eq!(problem.kind, crate::ProblemKind::Unauthorized);
+    assert_eq!(problem.detail.as_deref(), Some("bad credentials"));
+    // The raw body, unknown fields and spacing included, not a re-serialisation.
+    assert!(context.body.as_deref().unwrap().contains(r#""extra": 1"#));
     assert_eq!(context.operation, "cancel_request");
     assert_eq!(context.status.map(|s| s.as_u16()), Some(401));
     assert_eq!(context.trace_id.as_deref(), Some(TRACE));
@@ -45,7 +50,7 @@ async fn documented_error_statuses_keep_status_trace_id_and_body() {
     assert_eq!(
         error.to_string(),
         format!(
-            "cancel_request (HTTP 401 Unauthorized, trace id {TRACE}): unexpected response status"
+            "cancel_request (HTTP 401 Unauthorized, trace id {TRACE}): Unauthorized: bad credentials"
         )
     );
 }

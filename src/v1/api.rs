@@ -351,6 +351,7 @@ impl Api {
             status: response.status(),
             trace_id: transport::trace_id(response.headers()),
         };
+        let headers = response.headers().clone();
         let context = ResponseContext {
             status: Some(meta.status),
             trace_id: meta.trace_id.clone(),
@@ -361,9 +362,7 @@ impl Api {
             crate::call::body_error(context.clone(), BodyError::from(e.without_url()), limit)
         })?;
         if !meta.status.is_success() {
-            return Err(Error::Status {
-                context: context.with_body(&bytes),
-            });
+            return Err(crate::call::status_error(context, &headers, &bytes));
         }
         let decode_error = |reason: String| Error::Decode {
             context: context.clone().with_body(&bytes),

@@ -647,6 +647,9 @@ async fn network_unblock_in_json_only() {
         .await
         .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+    let problem = error.problem().expect("a typed problem");
+    assert_eq!(problem.kind, vonage_verify::ProblemKind::NotFound);
+    assert_eq!(problem.instance.as_deref(), Some("bf0ca0bf"));
     assert!(
         error
             .response()
