@@ -119,7 +119,6 @@ impl Transport {
     }
 
     /// Sends a hand-written request: both steps of the path, with the crate's error type.
-    #[cfg_attr(not(test), allow(dead_code))] // Hand-written requests arrive with the typed APIs.
     pub(crate) async fn send(
         &self,
         http: &reqwest::Client,
