@@ -2,8 +2,10 @@
 
 use progenitor_client::ResponseValue;
 
-use super::raw;
+use super::raw::{self, types};
+use super::start::{Checked, StartRequest, Started, parse};
 use crate::error::Error;
+use crate::validate::Rules;
 
 /// Verify v2, reached through [`Client::v2`](crate::Client::v2).
 #[derive(Debug, Clone)]
@@ -22,9 +24,107 @@ impl Api {
         &self.raw
     }
 
+    /// Starts a verification.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before sending when a value breaks the spec (brand, 1 to 3
+    /// steps, silent auth only first, ranges and patterns); [`Error::Problem`] for the API's
+    /// refusals, e.g. [`ProblemKind::Concurrent`](crate::ProblemKind::Concurrent) with the
+    /// running verification's `request_id`.
+    pub async fn start(&self, request: &StartRequest) -> Result<Started, Error> {
+        const OP: &str = "new_request";
+        let body = request.to_wire(OP)?;
+        let reply = self
+            .call(OP, async |raw| raw.new_request().body(body).send().await)
+            .await?
+            .into_inner();
+        Ok(Started {
+            request_id: reply.request_id.to_string(),
+            check_url: reply.check_url,
+        })
+    }
+
+    /// Checks the code the user entered (4 to 10 letters and digits).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Problem`]: [`InvalidCode`](crate::ProblemKind::InvalidCode) for a wrong code
+    /// (the user may try again), [`Expired`](crate::ProblemKind::Expired) after too many,
+    /// [`NoCode`](crate::ProblemKind::NoCode) while a step without a code runs,
+    /// [`NotFound`](crate::ProblemKind::NotFound); [`Error::Validation`] before sending.
+    pub async fn check_code(&self, request_id: &str, code: &str) -> Result<Checked, Error> {
+        const OP: &str = "check_code";
+        let code = parse(Rules { operation: OP }, "code", code)?;
+        let body = types::CheckCodeRequest::Code(types::CheckCodeByCode { code });
+        self.checked(OP, request_id, body).await
+    }
+
+    /// Completes an advanced silent authentication with the token the device received.
+    ///
+    /// # Errors
+    ///
+    /// As for [`check_code`](Self::check_code).
+    pub async fn check_token(&self, request_id: &str, token: &str) -> Result<Checked, Error> {
+        const OP: &str = "check_code";
+        let token = parse(Rules { operation: OP }, "token", token)?;
+        let body = types::CheckCodeRequest::Token(types::CheckCodeByToken { token });
+        self.checked(OP, request_id, body).await
+    }
+
+    async fn checked(
+        &self,
+        operation: &'static str,
+        request_id: &str,
+        body: types::CheckCodeRequest,
+    ) -> Result<Checked, Error> {
+        let id = request_id.to_owned();
+        let reply = self
+            .call(operation, async |raw| {
+                raw.check_code().request_id(id).body(body).send().await
+            })
+            .await?
+            .into_inner();
+        Ok(Checked {
+            request_id: reply.request_id.map(|id| id.to_string()),
+            status: reply.status,
+        })
+    }
+
+    /// Cancels a verification.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Problem`], e.g. [`NotFound`](crate::ProblemKind::NotFound) when it has
+    /// finished or never existed. Nothing is turned into `false`.
+    pub async fn cancel(&self, request_id: &str) -> Result<(), Error> {
+        const OP: &str = "cancel_request";
+        let id = request_id.to_owned();
+        self.call(OP, async |raw| {
+            raw.cancel_request().request_id(id).send().await
+        })
+        .await
+        .map(drop)
+    }
+
+    /// Moves a verification on to its next workflow step now.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Problem`], e.g. [`Conflict`](crate::ProblemKind::Conflict) when no step is
+    /// left.
+    pub async fn next_workflow(&self, request_id: &str) -> Result<(), Error> {
+        const OP: &str = "next_workflow";
+        let id = request_id.to_owned();
+        self.call(OP, async |raw| {
+            raw.next_workflow().request_id(id).send().await
+        })
+        .await
+        .map(drop)
+    }
+
     /// Runs a generated call and reports its failure as the crate's [`Error`], completed with
     /// the operation, status and trace id the transport saw.
-    #[cfg_attr(not(test), allow(dead_code))] // The typed operations are built on this.
     pub(crate) async fn call<T, E>(
         &self,
         operation: &'static str,

@@ -3,5 +3,7 @@
 
 mod api;
 pub mod raw;
+mod start;
 
 pub use api::Api;
+pub use start::{Channel, Checked, StartRequest, Started, Step};

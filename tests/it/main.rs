@@ -6,4 +6,5 @@ mod config;
 mod support;
 mod v1;
 mod v1_raw;
+mod v2;
 mod v2_raw;

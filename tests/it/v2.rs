@@ -1,0 +1,406 @@
+//! The typed v2 API: start, check, cancel and next workflow on the wire; every documented
+//! problem as a typed error; the spec's limits checked before anything is sent.
+
+use std::time::Duration;
+
+use httpmock::prelude::*;
+use serde_json::{Value, json};
+use vonage_verify::v2::{Api, StartRequest, Step};
+use vonage_verify::{Error, ProblemKind};
+
+use crate::support::{self, BASIC};
+
+const ID: &str = "c11236f4-00bf-4b89-84ba-88b25df97315";
+const PROBLEM: &str = "application/problem+json";
+const TO: &str = "447700900000";
+
+#[tokio::test]
+async fn a_mixed_workflow_goes_out_as_written_and_returns_the_check_url() {
+    let server = MockServer::start_async().await;
+    let check_url = format!("https://api.nexmo.com/v2/verify/{ID}/silent-auth/redirect");
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/v2/verify")
+                .header("authorization", BASIC)
+                .json_body(json!({
+                    "brand": "ACME, Inc",
+                    "workflow": [
+                        {"channel": "silent_auth", "to": TO, "redirect_url": "https://acme.example/done", "coverage_check": false},
+                        {"channel": "sms", "to": TO, "from": "ACME", "app_hash": "FA+9qCX9VSu"},
+                        {"channel": "voice", "to": TO}
+                    ],
+                    "locale": "es-es",
+                    "channel_timeout": 120,
+                    "client_ref": "order42",
+                    "code_length": 6,
+                    "fraud_check": false
+                }));
+            then.status(202).json_body(json!({"request_id": ID, "check_url": check_url}));
+        })
+        .await;
+    let request = StartRequest::new("ACME, Inc")
+        .step(
+            Step::silent_auth(TO)
+                .redirect_url("https://acme.example/done")
+                .coverage_check(false),
+        )
+        .step(Step::sms(TO).from("ACME").app_hash("FA+9qCX9VSu"))
+        .step(Step::voice(TO))
+        .locale("es-es")
+        .channel_timeout(120)
+        .client_ref("order42")
+        .code_length(6)
+        .fraud_check(false);
+    let started = support::client(&server).v2().start(&request).await.unwrap();
+    mock.assert_async().await;
+    assert_eq!(started.request_id, ID);
+    assert_eq!(started.check_url.as_deref(), Some(check_url.as_str()));
+}
+
+#[tokio::test]
+async fn every_channel_builds_its_step() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/v2/verify").json_body(json!({
+                "brand": "ACME",
+                "workflow": [
+                    {"channel": "whatsapp", "to": TO, "from": "447700400080", "mode": "zero_tap"},
+                    {"channel": "email", "to": "alice@example.com", "from": "no-reply@acme.example", "reuse_code": true},
+                    {"channel": "rcs", "to": TO, "from": "ACMEAGENT"}
+                ]
+            }));
+            then.status(202).json_body(json!({"request_id": ID}));
+        })
+        .await;
+    let request = StartRequest::new("ACME")
+        .step(Step::whatsapp(TO, "447700400080").mode("zero_tap"))
+        .step(
+            Step::email("alice@example.com")
+                .from("no-reply@acme.example")
+                .reuse_code(true),
+        )
+        .step(Step::rcs(TO, "ACMEAGENT"));
+    let started = support::client(&server).v2().start(&request).await.unwrap();
+    assert_eq!(started.check_url, None);
+    mock.assert_async().await;
+}
+
+fn problem(kind: &str, status: u16, extra: Value) -> Value {
+    let mut body = json!({
+        "type": format!("https://developer.vonage.com/en/api-errors/verify-v2#{kind}"),
+        "title": "t",
+        "detail": "d",
+        "instance": "bf0ca0bf927b3b52e3cb03217e1a1ddf"
+    });
+    if kind.is_empty() {
+        body.as_object_mut().unwrap().remove("type");
+    }
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    let _ = status;
+    body
+}
+
+async fn problem_of(
+    method: httpmock::Method,
+    path: &str,
+    status: u16,
+    body: Value,
+    call: impl AsyncFnOnce(&Api) -> Result<(), Error>,
+) -> vonage_verify::Problem {
+    let server = support::replying(method, path, status, PROBLEM, &body).await;
+    let client = support::client(&server);
+    let error = call(client.v2()).await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+    error
+        .problem()
+        .cloned()
+        .unwrap_or_else(|| panic!("{error:?}"))
+}
+
+#[tokio::test]
+async fn start_problems_are_typed() {
+    let start = async |api: &Api| {
+        let request = StartRequest::new("ACME").step(Step::sms(TO));
+        api.start(&request).await.map(drop)
+    };
+    // A real-looking 409 has no `type`: the running request's id says it is the concurrent one.
+    let body = json!({"title": "Conflict", "detail": "Concurrent verifications to the same number are not allowed", "request_id": ID});
+    let conflict = problem_of(POST, "/v2/verify", 409, body, start).await;
+    assert_eq!(conflict.kind, ProblemKind::Concurrent);
+    assert_eq!(conflict.request_id.as_deref(), Some(ID));
+
+    let cases = [
+        ("unauthorized", 401, ProblemKind::Unauthorized),
+        ("low-balance", 402, ProblemKind::LowBalance),
+        ("precondition-failed", 412, ProblemKind::PreconditionFailed),
+        ("throttled", 429, ProblemKind::Throttled),
+    ];
+    for (anchor, status, kind) in cases {
+        let got = problem_of(
+            POST,
+            "/v2/verify",
+            status,
+            problem(anchor, status, json!({})),
+            start,
+        )
+        .await;
+        assert_eq!(got.kind, kind, "{anchor}");
+    }
+    // 422 with one rejected parameter given as an object, as some replies do.
+    let body = problem(
+        "invalid-params",
+        422,
+        json!({"invalid_parameters": {"name": "to", "reason": "Invalid format"}}),
+    );
+    let invalid = problem_of(POST, "/v2/verify", 422, body, start).await;
+    assert_eq!(invalid.kind, ProblemKind::InvalidParameters);
+    assert_eq!(invalid.invalid_parameters[0].name.as_deref(), Some("to"));
+}
+
+#[tokio::test]
+async fn check_outcomes_and_problems() {
+    let path = format!("/v2/verify/{ID}");
+    let server = MockServer::start_async().await;
+    let ok = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(path.clone())
+                .json_body(json!({"code": "123456"}));
+            then.status(200)
+                .json_body(json!({"request_id": ID, "status": "completed"}));
+        })
+        .await;
+    let checked = support::client(&server)
+        .v2()
+        .check_code(ID, "123456")
+        .await
+        .unwrap();
+    ok.assert_async().await;
+    assert_eq!(checked.status.as_deref(), Some("completed"));
+
+    let check = async |api: &Api| api.check_code(ID, "1234").await.map(drop);
+    let generic = json!({"type": "https://developer.nexmo.com/api-errors#bad-request", "title": "Invalid Code", "detail": "The code you provided does not match the expected value."});
+    let cases = [
+        (400, generic, ProblemKind::InvalidCode),
+        (
+            410,
+            problem("expired", 410, json!({})),
+            ProblemKind::Expired,
+        ),
+        (409, problem("no-code", 409, json!({})), ProblemKind::NoCode),
+        (
+            404,
+            problem("not-found", 404, json!({})),
+            ProblemKind::NotFound,
+        ),
+    ];
+    for (status, body, kind) in cases {
+        assert_eq!(
+            problem_of(POST, &path, status, body, check).await.kind,
+            kind,
+            "{status}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn throttling_carries_retry_after_and_is_retryable() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|_, then| {
+            then.status(429)
+                .header("content-type", PROBLEM)
+                .header("retry-after", "30")
+                .json_body(problem("throttled", 429, json!({})));
+        })
+        .await;
+    let error = support::client(&server).v2().cancel(ID).await.unwrap_err();
+    assert!(error.is_retryable());
+    assert_eq!(
+        error.problem().unwrap().retry_after,
+        Some(Duration::from_secs(30))
+    );
+}
+
+#[tokio::test]
+async fn cancel_and_next_workflow_report_every_failure() {
+    let path = format!("/v2/verify/{ID}");
+    let server = support::replying(DELETE, &path, 204, "application/json", &json!(null)).await;
+    support::client(&server).v2().cancel(ID).await.unwrap();
+    let cancel = async |api: &Api| api.cancel(ID).await;
+    let gone = problem_of(
+        DELETE,
+        &path,
+        404,
+        problem("not-found", 404, json!({})),
+        cancel,
+    )
+    .await;
+    assert_eq!(gone.kind, ProblemKind::NotFound, "not swallowed, not false");
+
+    let next = format!("{path}/next_workflow");
+    let server = support::replying(POST, &next, 200, "application/json", &json!(null)).await;
+    support::client(&server)
+        .v2()
+        .next_workflow(ID)
+        .await
+        .unwrap();
+    let body = json!({"type": "https://developer.nexmo.com/api-errors#conflict", "title": "Conflict", "detail": "There are no more events left to trigger."});
+    let step = async |api: &Api| api.next_workflow(ID).await;
+    assert_eq!(
+        problem_of(POST, &next, 409, body, step).await.kind,
+        ProblemKind::Conflict
+    );
+}
+
+/// Whether starting `request` is refused before sending (and then nothing is sent).
+async fn refused(request: StartRequest) -> bool {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|_, then| {
+            then.status(202).json_body(json!({"request_id": ID}));
+        })
+        .await;
+    let result = support::client(&server).v2().start(&request).await;
+    let calls = any.calls_async().await;
+    match result {
+        Err(Error::Validation { .. }) => {
+            assert_eq!(calls, 0);
+            true
+        }
+        Ok(_) => {
+            assert_eq!(calls, 1);
+            false
+        }
+        Err(other) => panic!("{other:?}"),
+    }
+}
+
+fn sms() -> StartRequest {
+    StartRequest::new("ACME").step(Step::sms(TO))
+}
+
+#[tokio::test]
+async fn start_limits_are_the_specs_exactly() {
+    assert!(!refused(StartRequest::new("b".repeat(18)).step(Step::sms(TO))).await);
+    assert!(refused(StartRequest::new("b".repeat(19)).step(Step::sms(TO))).await);
+    assert!(refused(StartRequest::new("").step(Step::sms(TO))).await);
+    for brand in ["A/B", "A{B", "A}B", "A:B", "A$B"] {
+        assert!(
+            refused(StartRequest::new(brand).step(Step::sms(TO))).await,
+            "{brand}"
+        );
+    }
+    assert!(!refused(StartRequest::new("A&B (UK), Inc.").step(Step::sms(TO))).await);
+
+    assert!(refused(StartRequest::new("ACME")).await, "no steps");
+    let three = sms()
+        .step(Step::voice(TO))
+        .step(Step::email("a@example.com"));
+    assert!(!refused(three.clone()).await);
+    assert!(refused(three.step(Step::voice(TO))).await, "four steps");
+    assert!(
+        refused(sms().step(Step::silent_auth(TO))).await,
+        "silent auth second"
+    );
+
+    for (seconds, refused_) in [(15, false), (900, false), (14, true), (901, true)] {
+        assert_eq!(
+            refused(sms().channel_timeout(seconds)).await,
+            refused_,
+            "channel_timeout {seconds}"
+        );
+    }
+    for (digits, refused_) in [(4, false), (10, false), (3, true), (11, true)] {
+        assert_eq!(
+            refused(sms().code_length(digits)).await,
+            refused_,
+            "code_length {digits}"
+        );
+    }
+    for (code, refused_) in [
+        ("a1b2", false),
+        ("a1b2c3d4e5", false),
+        ("a1b", true),
+        ("a1b2c3d4e5f", true),
+        ("12-34", true),
+    ] {
+        assert_eq!(refused(sms().code(code)).await, refused_, "code {code}");
+    }
+    for (reference, refused_) in [
+        ("r".repeat(40), false),
+        ("r".repeat(41), true),
+        ("has space".into(), true),
+    ] {
+        assert_eq!(
+            refused(sms().client_ref(reference.clone())).await,
+            refused_,
+            "client_ref {reference}"
+        );
+    }
+    assert!(refused(sms().template_id("not-a-uuid")).await);
+    assert!(!refused(sms().template_id("8f35a1a7-eb2f-4552-8fdf-fffdaee41bc9")).await);
+}
+
+#[tokio::test]
+async fn step_options_are_checked_per_channel() {
+    let with = |step: Step| StartRequest::new("ACME").step(step);
+    assert!(!refused(with(Step::sms(TO).app_hash("FA+9qCX9VSu"))).await);
+    assert!(refused(with(Step::sms(TO).app_hash("too-short"))).await);
+    assert!(!refused(with(Step::sms(TO).from("ACMEACME123"))).await);
+    assert!(refused(with(Step::sms(TO).from("A".repeat(16)))).await);
+    assert!(
+        refused(with(Step::sms("4".repeat(51)))).await,
+        "to is 1..50"
+    );
+    assert!(
+        refused(with(Step::voice(TO).entity_id("1234"))).await,
+        "entity_id is for SMS"
+    );
+    assert!(refused(with(Step::sms(TO).redirect_url("https://x.example"))).await);
+    assert!(refused(with(Step::whatsapp(TO, "447700400080").mode("fast"))).await);
+    assert!(!refused(with(Step::silent_auth(TO).mode("advanced").sandbox(true))).await);
+
+    let server = MockServer::start_async().await;
+    let error = support::client(&server)
+        .v2()
+        .start(&with(Step::voice(TO).entity_id("1234")))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "new_request: workflow step 1 (voice): entity_id does not apply to this channel; nothing was sent"
+    );
+}
+
+#[tokio::test]
+async fn check_code_limits() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|_, then| {
+            then.status(200)
+                .json_body(json!({"request_id": ID, "status": "completed"}));
+        })
+        .await;
+    let v2 = support::client(&server);
+    for (code, ok) in [
+        ("1234", true),
+        ("abcd123456", true),
+        ("123", false),
+        ("12345678901", false),
+    ] {
+        let result = v2.v2().check_code(ID, code).await;
+        assert_eq!(result.is_ok(), ok, "{code}: {result:?}");
+        if !ok {
+            assert!(matches!(
+                result,
+                Err(Error::Validation { field: "code", .. })
+            ));
+        }
+    }
+    assert_eq!(any.calls_async().await, 2);
+}
