@@ -229,6 +229,15 @@ async fn every_call(client: &Client, printed: &mut Printed) {
         printed.result(api.psd2(&payment).await);
         printed.result(api.network_unblock(&NetworkUnblock::new("23410")).await);
     }
+    // The typed v2 API.
+    let start = crate::v2::StartRequest::new("ACME")
+        .step(crate::v2::Step::sms("447700900000"))
+        .code("zq9x8w");
+    printed.debug(&start);
+    printed.result(v2.start(&start).await);
+    printed.result(v2.check_code(ID, "1234").await);
+    printed.result(v2.cancel(ID).await);
+    printed.result(v2.next_workflow(ID).await);
     // The raw clients' own errors, for callers who use them directly.
     printed.raw(v2.raw().cancel_request().request_id(ID).send().await);
     printed.raw(v1.raw().verify_search().request_id("abc").send().await);
@@ -384,8 +393,12 @@ async fn no_secret_is_ever_printed_or_logged() {
     assert!(printed.0.iter().any(|p| p.contains("BodyTooLarge")));
     assert!(printed.0.iter().any(|p| p.contains("Transport")));
     assert!(printed.0.iter().any(|p| p.contains("V1Error")));
+    assert!(printed.0.iter().any(|p| p.contains("Problem")));
     assert!(
-        printed.0.iter().all(|p| !p.contains("98765")),
+        printed
+            .0
+            .iter()
+            .all(|p| !p.contains("98765") && !p.contains("zq9x8w")),
         "a custom pin code is not printed"
     );
 
