@@ -462,6 +462,18 @@ impl ClientBuilder {
                 .map_err(ConfigError::HttpClient)?,
         };
 
+        // The silent-auth chain is followed hop by hop, whatever the caller's client would do.
+        let no_redirects = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+            .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+            .user_agent(
+                user_agent
+                    .clone()
+                    .unwrap_or(HeaderValue::from_static(DEFAULT_USER_AGENT)),
+            )
+            .build()
+            .map_err(ConfigError::HttpClient)?;
         let application = self
             .application
             .map(|(id, key)| TokenSource::new(id, key, self.jwt, self.clock));
@@ -490,11 +502,10 @@ impl ClientBuilder {
                     http.clone(),
                     transport.clone(),
                 )),
-                v2: v2::Api::new(v2::raw::Client::new_with_client(
-                    &root,
-                    http,
-                    transport.clone(),
-                )),
+                v2: v2::Api::new(
+                    v2::raw::Client::new_with_client(&root, http, transport.clone()),
+                    no_redirects,
+                ),
                 transport,
                 signature_secret: self.signature_secret,
             }),

@@ -59,6 +59,11 @@ pub enum Error {
     #[error(transparent)]
     V1(Box<crate::v1::V1Error>),
 
+    /// A silent authentication did not complete (see
+    /// [`v2::Api::complete_silent_auth`](crate::v2::Api::complete_silent_auth)).
+    #[error("silent authentication: {0}")]
+    SilentAuth(crate::v2::SilentAuthFailure),
+
     /// No response arrived: the connection, TLS handshake or the request timed out or failed.
     #[error("{operation}: no response from the API: {source}")]
     Transport {
@@ -125,6 +130,7 @@ impl Error {
             | Error::Validation { operation, .. }
             | Error::Transport { operation, .. } => Some(operation),
             Error::V1(error) => Some(error.operation),
+            Error::SilentAuth(_) => Some("silent_auth_redirect"),
             Error::BodyTooLarge { context, .. }
             | Error::Body { context, .. }
             | Error::Status { context }

@@ -1,8 +1,9 @@
 //! The handle [`Client::v2`](crate::Client::v2) returns.
 
-use progenitor_client::ResponseValue;
+use progenitor_client::{ClientInfo, ResponseValue};
 
 use super::raw::{self, types};
+use super::silent_auth::SilentAuthCode;
 use super::start::{Checked, StartRequest, Started, parse};
 use crate::error::Error;
 use crate::validate::Rules;
@@ -11,11 +12,40 @@ use crate::validate::Rules;
 #[derive(Debug, Clone)]
 pub struct Api {
     raw: raw::Client,
+    // Follows nothing by itself, so the silent-auth chain can be walked hop by hop.
+    no_redirects: reqwest::Client,
 }
 
 impl Api {
-    pub(crate) fn new(raw: raw::Client) -> Self {
-        Self { raw }
+    pub(crate) fn new(raw: raw::Client, no_redirects: reqwest::Client) -> Self {
+        Self { raw, no_redirects }
+    }
+
+    /// Completes a silent authentication from its `check_url`, as the user's device would
+    /// (this must run on the device, over mobile data, for the network to recognise it).
+    ///
+    /// Follows the redirect chain by hand, at most 10 hops and never with credentials, and
+    /// stops at the first URL with a fragment or matching `redirect_url` (the one given when
+    /// starting), or at a `200` reply. The code it yields goes to
+    /// [`check_code`](Self::check_code), which allows one attempt.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::SilentAuth`] when the network refuses (the fragment's `error_description`),
+    /// the chain loops or is too long; [`Error::Problem`] for the API's errors (404, 409,
+    /// 412); [`Error::Validation`] for a `check_url` that is not an http(s) URL.
+    pub async fn complete_silent_auth(
+        &self,
+        check_url: &str,
+        redirect_url: Option<&str>,
+    ) -> Result<SilentAuthCode, Error> {
+        super::silent_auth::complete(
+            self.raw.inner(),
+            &self.no_redirects,
+            check_url,
+            redirect_url,
+        )
+        .await
     }
 
     /// The client generated from the spec, sharing this client's base URL, HTTP client and

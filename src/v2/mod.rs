@@ -3,7 +3,9 @@
 
 mod api;
 pub mod raw;
+mod silent_auth;
 mod start;
 
 pub use api::Api;
+pub use silent_auth::{SilentAuthCode, SilentAuthFailure};
 pub use start::{Channel, Checked, StartRequest, Started, Step};

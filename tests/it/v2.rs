@@ -404,3 +404,172 @@ async fn check_code_limits() {
     }
     assert_eq!(any.calls_async().await, 2);
 }
+
+// ---- silent authentication ---------------------------------------------------------------------
+
+/// A chain: the API's check_url redirects to an operator host, which redirects twice more and
+/// finally to `end`. Every hop must arrive without credentials.
+async fn chain(api: &MockServer, operator: &MockServer, end: &str) -> String {
+    let check = format!("/v2/verify/{ID}/silent-auth/redirect");
+    let hops = [
+        (api, check.clone(), operator.url("/auth?session=s1")),
+        (operator, "/auth".to_owned(), "/auth/step2".to_owned()),
+        (operator, "/auth/step2".to_owned(), end.to_owned()),
+    ];
+    for (server, path, location) in hops {
+        server
+            .mock_async(|when, then| {
+                when.method(GET).path(path).header_missing("authorization");
+                then.status(302).header("location", location);
+            })
+            .await;
+    }
+    api.url(check)
+}
+
+#[tokio::test]
+async fn silent_auth_follows_the_chain_to_a_fragment_with_the_code() {
+    let api = MockServer::start_async().await;
+    let operator = MockServer::start_async().await;
+    let end = format!("https://acme.example/verified#request_id={ID}&code=si9sfG");
+    let check_url = chain(&api, &operator, &end).await;
+    let client = support::client(&api);
+    let done = client
+        .v2()
+        .complete_silent_auth(&check_url, Some("https://acme.example/verified"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (done.request_id.as_str(), done.code.as_str()),
+        (ID, "si9sfG")
+    );
+    assert!(
+        !format!("{done:?}").contains("si9sfG"),
+        "the code is not printed"
+    );
+}
+
+#[tokio::test]
+async fn silent_auth_without_redirect_url_ends_with_a_json_reply() {
+    let api = MockServer::start_async().await;
+    let operator = MockServer::start_async().await;
+    let check_url = chain(&api, &operator, "/auth/done").await;
+    operator
+        .mock_async(|when, then| {
+            when.path("/auth/done").header_missing("authorization");
+            then.status(200)
+                .json_body(json!({"request_id": ID, "code": "si9sfG"}));
+        })
+        .await;
+    let done = support::client(&api)
+        .v2()
+        .complete_silent_auth(&check_url, None)
+        .await
+        .unwrap();
+    assert_eq!(done.code, "si9sfG");
+}
+
+#[tokio::test]
+async fn silent_auth_failures_are_typed() {
+    use vonage_verify::v2::SilentAuthFailure;
+
+    let api = MockServer::start_async().await;
+    let operator = MockServer::start_async().await;
+    let end =
+        "https://acme.example/verified#error_description=Device%20MSISDN%20does%20not%20match.";
+    let check_url = chain(&api, &operator, end).await;
+    let error = support::client(&api)
+        .v2()
+        .complete_silent_auth(&check_url, None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::SilentAuth(SilentAuthFailure::Refused { description, .. }) if description == "Device MSISDN does not match."),
+        "{error:?}"
+    );
+
+    // A loop between two operator pages.
+    let looping = MockServer::start_async().await;
+    for (from, to) in [("/a", "/b"), ("/b", "/a")] {
+        looping
+            .mock_async(|when, then| {
+                when.path(from);
+                then.status(302).header("location", to);
+            })
+            .await;
+    }
+    let error = support::client(&api)
+        .v2()
+        .complete_silent_auth(&looping.url("/a?token=t0k3n"), None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::SilentAuth(SilentAuthFailure::Loop { .. })),
+        "{error:?}"
+    );
+    assert!(
+        !error.to_string().contains("t0k3n"),
+        "queries are not echoed: {error}"
+    );
+
+    // An endless chain of new pages stops after ten hops.
+    let long = MockServer::start_async().await;
+    let mut mocks = Vec::new();
+    for i in 0..12 {
+        mocks.push(
+            long.mock_async(|when, then| {
+                when.path(format!("/hop{i}"));
+                then.status(307)
+                    .header("location", format!("/hop{}", i + 1));
+            })
+            .await,
+        );
+    }
+    let error = support::client(&api)
+        .v2()
+        .complete_silent_auth(&long.url("/hop0"), None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::SilentAuth(SilentAuthFailure::TooManyRedirects)
+        ),
+        "{error:?}"
+    );
+    let followed: usize = {
+        let mut n = 0;
+        for mock in &mocks {
+            n += mock.calls_async().await;
+        }
+        n
+    };
+    assert_eq!(followed, 11, "the check_url and ten redirects");
+
+    // The API's own refusal on the first hop is a typed problem.
+    let path = format!("/v2/verify/{ID}/silent-auth/redirect");
+    let body = problem("precondition-failed", 412, json!({}));
+    let refused = support::replying(GET, &path, 412, PROBLEM, &body).await;
+    let error = support::client(&refused)
+        .v2()
+        .complete_silent_auth(&refused.url(&path), None)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.problem().unwrap().kind,
+        ProblemKind::PreconditionFailed
+    );
+
+    let error = support::client(&api)
+        .v2()
+        .complete_silent_auth("not a url", None)
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        error,
+        Error::Validation {
+            field: "check_url",
+            ..
+        }
+    ));
+}
