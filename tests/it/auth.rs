@@ -564,7 +564,7 @@ async fn the_timeout_and_the_body_limit_apply() {
     server
         .mock_async(|when, then| {
             when.path(format!("/v2/verify/{ID}"));
-            then.status(204).delay(Duration::from_secs(5));
+            then.status(204).delay(Duration::from_secs(1));
         })
         .await;
     server
