@@ -6,6 +6,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use httpmock::prelude::*;
+use progenitor_client::ClientInfo as _;
 use secrecy::ExposeSecret;
 use serde_json::json;
 use tracing_subscriber::fmt::MakeWriter;
@@ -238,6 +239,16 @@ async fn every_call(client: &Client, printed: &mut Printed) {
     printed.result(v2.check_code(ID, "1234").await);
     printed.result(v2.cancel(ID).await);
     printed.result(v2.next_workflow(ID).await);
+    printed.result(v2.templates_page(None, Some(10)).await);
+    printed.result(v2.create_template("t").await);
+    printed.result(v2.delete_fragment(TEMPLATE, ID).await);
+    printed.result(
+        v2.complete_silent_auth(
+            &format!("{}/v2/verify/{ID}/silent-auth/redirect", v2.raw().baseurl()),
+            None,
+        )
+        .await,
+    );
     // The raw clients' own errors, for callers who use them directly.
     printed.raw(v2.raw().cancel_request().request_id(ID).send().await);
     printed.raw(v1.raw().verify_search().request_id("abc").send().await);

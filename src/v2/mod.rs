@@ -5,7 +5,12 @@ mod api;
 pub mod raw;
 mod silent_auth;
 mod start;
+mod templates;
 
 pub use api::Api;
 pub use silent_auth::{SilentAuthCode, SilentAuthFailure};
-pub use start::{Channel, Checked, StartRequest, Started, Step};
+pub use start::{Channel, Checked, CheckedStatus, StartRequest, Started, Step};
+pub use templates::{Page, TemplateUpdate};
+
+#[cfg(test)]
+pub(crate) use api::WRAPPERS;

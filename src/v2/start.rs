@@ -506,6 +506,25 @@ pub struct Started {
 pub struct Checked {
     /// The verification.
     pub request_id: Option<String>,
-    /// Its status after the check (`completed`), or another value as sent.
-    pub status: Option<String>,
+    /// Its status after the check.
+    pub status: CheckedStatus,
+}
+
+/// The status a successful check reports.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckedStatus {
+    /// The verification is complete.
+    Completed,
+    /// A status this version of the crate does not know, as sent (empty if none was).
+    Unknown(String),
+}
+
+impl CheckedStatus {
+    pub(crate) fn parse(value: Option<&str>) -> Self {
+        match value {
+            Some("completed") => Self::Completed,
+            other => Self::Unknown(other.unwrap_or_default().to_owned()),
+        }
+    }
 }

@@ -180,7 +180,7 @@ async fn check_outcomes_and_problems() {
         .await
         .unwrap();
     ok.assert_async().await;
-    assert_eq!(checked.status.as_deref(), Some("completed"));
+    assert_eq!(checked.status, vonage_verify::v2::CheckedStatus::Completed);
 
     let check = async |api: &Api| api.check_code(ID, "1234").await.map(drop);
     let generic = json!({"type": "https://developer.nexmo.com/api-errors#bad-request", "title": "Invalid Code", "detail": "The code you provided does not match the expected value."});
@@ -572,4 +572,509 @@ async fn silent_auth_failures_are_typed() {
             ..
         }
     ));
+}
+
+// ---- templates and fragments -------------------------------------------------------------------
+
+const TEMPLATE: &str = "8f35a1a7-eb2f-4552-8fdf-fffdaee41bc9";
+const FRAGMENT: &str = "c70f446e-997a-4313-a081-60a02a31dc19";
+
+fn template(name: &str, is_default: bool) -> Value {
+    json!({
+        "template_id": TEMPLATE, "name": name, "is_default": is_default,
+        "_links": {"self": {"href": format!("https://api.nexmo.com/v2/verify/templates/{TEMPLATE}")},
+                   "fragments": {"href": format!("https://api.nexmo.com/v2/verify/templates/{TEMPLATE}/template_fragments")}}
+    })
+}
+
+fn fragment(text: &str) -> Value {
+    json!({"template_fragment_id": FRAGMENT, "channel": "sms", "locale": "en-us", "text": text,
+           "date_updated": "2026-11-20T15:20:00Z", "date_created": "2026-11-20T15:12:15.17865735Z"})
+}
+
+#[tokio::test]
+async fn template_and_fragment_crud_send_only_what_is_set() {
+    let server = MockServer::start_async().await;
+    let item = format!("/v2/verify/templates/{TEMPLATE}");
+    let fragments = format!("{item}/template_fragments");
+    let one = format!("{fragments}/{FRAGMENT}");
+    let text = "Your ${brand} code: ${code}";
+    let expectations = [
+        (
+            POST,
+            "/v2/verify/templates".to_owned(),
+            Some(json!({"name": "login"})),
+            201,
+            template("login", false),
+        ),
+        (GET, item.clone(), None, 200, template("login", false)),
+        // A rename sends the name only, so is_default is not reset.
+        (
+            PATCH,
+            item.clone(),
+            Some(json!({"name": "renamed"})),
+            200,
+            template("renamed", true),
+        ),
+        (DELETE, item.clone(), None, 204, Value::Null),
+        (
+            POST,
+            fragments.clone(),
+            Some(json!({"channel": "sms", "locale": "en-us", "text": text})),
+            201,
+            fragment(text),
+        ),
+        (GET, one.clone(), None, 200, fragment(text)),
+        (
+            PATCH,
+            one.clone(),
+            Some(json!({"text": "Code: ${code}"})),
+            200,
+            fragment("Code: ${code}"),
+        ),
+        (DELETE, one.clone(), None, 204, Value::Null),
+    ];
+    let mut mocks = Vec::new();
+    for (method, path, body, status, reply) in expectations {
+        mocks.push(
+            server
+                .mock_async(|when, then| {
+                    let when = when
+                        .method(method)
+                        .path(path)
+                        .header("authorization", BASIC);
+                    if let Some(body) = body {
+                        when.json_body(body);
+                    }
+                    then.status(status).json_body(reply);
+                })
+                .await,
+        );
+    }
+    let client = support::client(&server);
+    let v2 = client.v2();
+    assert_eq!(v2.create_template("login").await.unwrap().name, "login");
+    assert_eq!(v2.template(TEMPLATE).await.unwrap().template_id, TEMPLATE);
+    let renamed = v2
+        .update_template(
+            TEMPLATE,
+            &vonage_verify::v2::TemplateUpdate::new().name("renamed"),
+        )
+        .await
+        .unwrap();
+    assert!(renamed.is_default);
+    v2.delete_template(TEMPLATE).await.unwrap();
+    let added = v2
+        .add_fragment(TEMPLATE, "sms", "en-us", text)
+        .await
+        .unwrap();
+    assert_eq!(added.text.as_deref(), Some(text));
+    v2.fragment(TEMPLATE, FRAGMENT).await.unwrap();
+    v2.update_fragment(TEMPLATE, FRAGMENT, "Code: ${code}")
+        .await
+        .unwrap();
+    v2.delete_fragment(TEMPLATE, FRAGMENT).await.unwrap();
+    for mock in mocks {
+        mock.assert_async().await;
+    }
+
+    // The spec's rules, before sending.
+    for name in ["has space", "", &"n".repeat(65)] {
+        let error = v2.create_template(name).await.unwrap_err();
+        assert!(
+            matches!(error, Error::Validation { field: "name", .. }),
+            "{name:?}: {error:?}"
+        );
+    }
+    assert!(
+        v2.create_template(&"n".repeat(64))
+            .await
+            .is_err_and(|e| !matches!(e, Error::Validation { .. }))
+    );
+    let error = v2
+        .add_fragment(TEMPLATE, "fax", "en-us", text)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::Validation {
+                field: "channel",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+}
+
+fn page(items: &[&str], page: i64, total_pages: i64, next: Option<String>) -> Value {
+    let templates: Vec<Value> = items.iter().map(|name| template(name, false)).collect();
+    let mut links = json!({"self": {"href": "https://api.nexmo.com/v2/verify/templates"}});
+    if let Some(next) = next {
+        links["next"] = json!({"href": next});
+    }
+    json!({"page_size": 2, "page": page, "total_pages": total_pages, "total_items": 5,
+           "_embedded": {"templates": templates}, "_links": links})
+}
+
+#[tokio::test]
+async fn template_lists_follow_next_links_to_the_base_url_only() {
+    let server = MockServer::start_async().await;
+    let elsewhere = MockServer::start_async().await;
+    let stray = elsewhere
+        .mock_async(|_, then| {
+            then.status(200);
+        })
+        .await;
+    // Cursors that no page counter could guess; the first link names another host, the
+    // second is relative.
+    let to_page_2 = elsewhere.url("/v2/verify/templates?cursor=Zx81&page_size=2");
+    let pages = [
+        (
+            vec![("page_size", "2")],
+            page(&["a", "b"], 1, 3, Some(to_page_2)),
+        ),
+        (
+            vec![("cursor", "Zx81")],
+            page(
+                &["c", "d"],
+                2,
+                3,
+                Some("/v2/verify/templates?cursor=Q7k&page_size=2".into()),
+            ),
+        ),
+        (vec![("cursor", "Q7k")], page(&["e"], 3, 3, None)),
+    ];
+    let mut mocks = Vec::new();
+    for (query, reply) in pages {
+        mocks.push(
+            server
+                .mock_async(|when, then| {
+                    let mut when = when
+                        .method(GET)
+                        .path("/v2/verify/templates")
+                        .header("authorization", BASIC);
+                    for (k, v) in &query {
+                        when = when.query_param(*k, *v);
+                    }
+                    if query[0].0 == "page_size" {
+                        when.query_param_missing("cursor");
+                    }
+                    then.status(200).json_body(reply);
+                })
+                .await,
+        );
+    }
+    use futures_util::TryStreamExt as _;
+    let client = support::client(&server);
+    let names: Vec<String> = client
+        .v2()
+        .templates(Some(2))
+        .map_ok(|t| t.name)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(names, ["a", "b", "c", "d", "e"]);
+    for mock in mocks {
+        assert_eq!(mock.calls_async().await, 1);
+    }
+    assert_eq!(
+        stray.calls_async().await,
+        0,
+        "the other host is never contacted"
+    );
+
+    // A single page, with the paging parameters on the wire.
+    let server = MockServer::start_async().await;
+    let client = support::client(&server);
+    let one_page = server
+        .mock_async(|when, then| {
+            when.path("/v2/verify/templates")
+                .query_param("page", "3")
+                .query_param("page_size", "2");
+            then.status(200).json_body(page(&["e"], 3, 3, None));
+        })
+        .await;
+    let single = client.v2().templates_page(Some(3), Some(2)).await.unwrap();
+    one_page.assert_async().await;
+    assert_eq!(
+        (single.page, single.total_pages, single.items.len()),
+        (3, 3, 1)
+    );
+    assert_eq!(single.next, None);
+}
+
+#[tokio::test]
+async fn template_lists_stop_at_repeats_the_last_page_and_errors() {
+    use futures_util::StreamExt as _;
+
+    // page 2 links back to page 2: the repeat ends the stream.
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/v2/verify/templates")
+                .query_param_missing("cursor");
+            then.status(200).json_body(page(
+                &["a"],
+                1,
+                9,
+                Some("/v2/verify/templates?cursor=p2".into()),
+            ));
+        })
+        .await;
+    let second = server
+        .mock_async(|when, then| {
+            when.path("/v2/verify/templates")
+                .query_param("cursor", "p2");
+            then.status(200).json_body(page(
+                &["b"],
+                2,
+                9,
+                Some("/v2/verify/templates?cursor=p2".into()),
+            ));
+        })
+        .await;
+    let client = support::client(&server);
+    let items: Vec<_> = client.v2().templates(None).collect().await;
+    assert_eq!(items.len(), 2);
+    assert_eq!(second.calls_async().await, 1);
+
+    // A page that says it is the last one ends the stream, whatever its links say.
+    let server = MockServer::start_async().await;
+    let first = server
+        .mock_async(|when, then| {
+            when.path("/v2/verify/templates");
+            then.status(200).json_body(page(
+                &["a"],
+                1,
+                1,
+                Some("/v2/verify/templates?cursor=x".into()),
+            ));
+        })
+        .await;
+    let items: Vec<_> = support::client(&server)
+        .v2()
+        .templates(None)
+        .collect()
+        .await;
+    assert_eq!(items.len(), 1);
+    assert_eq!(first.calls_async().await, 1);
+
+    // An error on a later page is yielded after the earlier items, and ends the stream.
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/v2/verify/templates")
+                .query_param_missing("cursor");
+            then.status(200).json_body(page(
+                &["a", "b"],
+                1,
+                3,
+                Some("/v2/verify/templates?cursor=p2".into()),
+            ));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.path("/v2/verify/templates")
+                .query_param("cursor", "p2");
+            then.status(401)
+                .header("content-type", PROBLEM)
+                .json_body(problem("unauthorized", 401, json!({})));
+        })
+        .await;
+    let items: Vec<_> = support::client(&server)
+        .v2()
+        .templates(None)
+        .collect()
+        .await;
+    assert_eq!(items.len(), 3);
+    assert!(items[0].is_ok() && items[1].is_ok());
+    assert_eq!(
+        items[2].as_ref().unwrap_err().problem().unwrap().kind,
+        ProblemKind::Unauthorized
+    );
+}
+
+#[tokio::test]
+async fn fragment_lists_follow_next_links_too() {
+    use futures_util::TryStreamExt as _;
+
+    let server = MockServer::start_async().await;
+    let path = format!("/v2/verify/templates/{TEMPLATE}/template_fragments");
+    let body = |texts: &[&str], n: i64, next: Option<String>| {
+        let mut links = json!({"self": {"href": "x"}});
+        if let Some(next) = next {
+            links["next"] = json!({"href": next});
+        }
+        json!({"page_size": 1, "page": n, "total_pages": 2, "total_items": 2,
+               "_embedded": {"template_fragments": texts.iter().map(|t| fragment(t)).collect::<Vec<_>>()},
+               "_links": links})
+    };
+    let next = format!("https://api.nexmo.com{path}?page=2");
+    let (p1, p2) = (body(&["one"], 1, Some(next)), body(&["two"], 2, None));
+    server
+        .mock_async(|when, then| {
+            when.path(path.clone()).query_param_missing("page");
+            then.status(200).json_body(p1);
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.path(path.clone())
+                .query_param("page", "2")
+                .header("authorization", BASIC);
+            then.status(200).json_body(p2);
+        })
+        .await;
+    let client = support::client(&server);
+    let texts: Vec<_> = client
+        .v2()
+        .fragments(TEMPLATE, None)
+        .map_ok(|f| f.text.unwrap_or_default())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(texts, ["one", "two"]);
+}
+
+#[tokio::test]
+async fn every_documented_error_status_of_every_operation_is_a_typed_problem() {
+    let item = format!("/v2/verify/templates/{TEMPLATE}");
+    let fragments = format!("{item}/template_fragments");
+    let one = format!("{fragments}/{FRAGMENT}");
+    let request = format!("/v2/verify/{ID}");
+    // (operation, method, path, documented error statuses), from the v2 facts' table.
+    let table: Vec<(&str, &str, String, &[u16])> = vec![
+        (
+            "start",
+            "POST",
+            "/v2/verify".into(),
+            &[401, 402, 409, 412, 422, 429, 500],
+        ),
+        (
+            "check",
+            "POST",
+            request.clone(),
+            &[400, 401, 402, 404, 409, 410, 429, 500],
+        ),
+        ("cancel", "DELETE", request.clone(), &[401, 402, 404, 500]),
+        (
+            "next",
+            "POST",
+            format!("{request}/next_workflow"),
+            &[401, 402, 404, 409, 500],
+        ),
+        (
+            "list templates",
+            "GET",
+            "/v2/verify/templates".into(),
+            &[401, 402, 422, 429, 500],
+        ),
+        (
+            "create template",
+            "POST",
+            "/v2/verify/templates".into(),
+            &[401, 402, 403, 409, 422, 429, 500],
+        ),
+        (
+            "get template",
+            "GET",
+            item.clone(),
+            &[401, 402, 404, 429, 500],
+        ),
+        (
+            "update template",
+            "PATCH",
+            item.clone(),
+            &[401, 402, 403, 404, 409, 422, 429, 500],
+        ),
+        (
+            "delete template",
+            "DELETE",
+            item.clone(),
+            &[401, 402, 403, 404, 409, 429, 500],
+        ),
+        (
+            "list fragments",
+            "GET",
+            fragments.clone(),
+            &[401, 402, 404, 422, 429, 500],
+        ),
+        (
+            "add fragment",
+            "POST",
+            fragments.clone(),
+            &[401, 402, 403, 404, 409, 422, 429, 500],
+        ),
+        (
+            "get fragment",
+            "GET",
+            one.clone(),
+            &[401, 402, 404, 429, 500],
+        ),
+        (
+            "update fragment",
+            "PATCH",
+            one.clone(),
+            &[401, 402, 403, 404, 422, 429, 500],
+        ),
+        (
+            "delete fragment",
+            "DELETE",
+            one.clone(),
+            &[401, 402, 403, 404, 429, 500],
+        ),
+    ];
+    for (name, method, path, statuses) in table {
+        for &status in statuses {
+            let body = json!({"type": "https://developer.vonage.com/en/api-errors#x", "title": "t", "detail": "d", "instance": "i"});
+            let method = match method {
+                "POST" => POST,
+                "GET" => GET,
+                "PATCH" => PATCH,
+                _ => DELETE,
+            };
+            let server = support::replying(method, &path, status, PROBLEM, &body).await;
+            let client = support::client(&server);
+            let v2 = client.v2();
+            let result = match name {
+                "start" => v2
+                    .start(&StartRequest::new("A").step(Step::voice(TO)))
+                    .await
+                    .map(drop),
+                "check" => v2.check_code(ID, "1234").await.map(drop),
+                "cancel" => v2.cancel(ID).await,
+                "next" => v2.next_workflow(ID).await,
+                "list templates" => v2.templates_page(None, None).await.map(drop),
+                "create template" => v2.create_template("t").await.map(drop),
+                "get template" => v2.template(TEMPLATE).await.map(drop),
+                "update template" => v2
+                    .update_template(
+                        TEMPLATE,
+                        &vonage_verify::v2::TemplateUpdate::new().is_default(true),
+                    )
+                    .await
+                    .map(drop),
+                "delete template" => v2.delete_template(TEMPLATE).await,
+                "list fragments" => v2.fragments_page(TEMPLATE, None, None).await.map(drop),
+                "add fragment" => v2
+                    .add_fragment(TEMPLATE, "sms", "en-us", "${code}")
+                    .await
+                    .map(drop),
+                "get fragment" => v2.fragment(TEMPLATE, FRAGMENT).await.map(drop),
+                "update fragment" => v2
+                    .update_fragment(TEMPLATE, FRAGMENT, "${code}")
+                    .await
+                    .map(drop),
+                _ => v2.delete_fragment(TEMPLATE, FRAGMENT).await,
+            };
+            let error = result.expect_err(name);
+            let problem = error
+                .problem()
+                .unwrap_or_else(|| panic!("{name} {status}: {error:?}"));
+            assert_eq!(problem.status.as_u16(), status, "{name}");
+            assert_eq!(problem.instance.as_deref(), Some("i"));
+        }
+    }
 }
