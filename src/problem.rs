@@ -111,6 +111,10 @@ kinds! {
     FragmentExists = ["fragment-exists"];
     /// 409: a template that still has fragments cannot be deleted.
     NotEmptyTemplate = ["not-empty-template"];
+    /// Silent auth: the device's number does not match.
+    MsisdnError = ["msisdn-error"];
+    /// Silent auth: the mobile network could not be used.
+    NetworkError = ["network-error"];
 }
 
 /// The fields of a problem body; everything is optional, so a partial body still reads.
@@ -191,6 +195,9 @@ fn classify(operation: &str, status: StatusCode, body: &Body) -> ProblemKind {
         401 => ProblemKind::Unauthorized,
         402 => ProblemKind::LowBalance,
         403 => ProblemKind::Forbidden,
+        // Only calls on one fragment can miss the fragment; the others miss the template.
+        404 if operation.ends_with("_template_fragment") => ProblemKind::FragmentNotFound,
+        404 if operation.contains("template") => ProblemKind::TemplateNotFound,
         404 => ProblemKind::NotFound,
         409 if is_concurrent(body) => ProblemKind::Concurrent,
         409 if detail.contains("does not support a code") => ProblemKind::NoCode,
@@ -366,6 +373,16 @@ mod tests {
         assert_eq!(kind("check_code", 409, no_code), ProblemKind::NoCode);
         let no_more = json!({"type": "https://developer.nexmo.com/api-errors#conflict", "title": "Conflict", "detail": "There are no more events left to trigger."});
         assert_eq!(kind("next_workflow", 409, no_more), ProblemKind::Conflict);
+        let missing = json!({"title": "Not Found", "detail": "Template Fragment was not found."});
+        assert_eq!(
+            kind("get_template_fragment", 404, missing.clone()),
+            ProblemKind::FragmentNotFound
+        );
+        assert_eq!(
+            kind("delete_template", 404, missing.clone()),
+            ProblemKind::TemplateNotFound
+        );
+        assert_eq!(kind("cancel_request", 404, missing), ProblemKind::NotFound);
     }
 
     #[test]

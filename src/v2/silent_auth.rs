@@ -91,7 +91,15 @@ pub(crate) async fn complete(
     if !matches!(url.scheme(), "https" | "http") {
         return Err(invalid("is not an http(s) URL"));
     }
-    let redirect_url = redirect_url.and_then(|u| Url::parse(u).ok());
+    let redirect_url = redirect_url
+        .map(|u| {
+            Url::parse(u).map_err(|_| Error::Validation {
+                operation: OPERATION,
+                field: "redirect_url",
+                reason: "is not an absolute URL".into(),
+            })
+        })
+        .transpose()?;
     let mut visited = HashSet::new();
     for _ in 0..=MAX_HOPS {
         if url.fragment().is_some() || redirect_url.as_ref().is_some_and(|r| same_page(r, &url)) {

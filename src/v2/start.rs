@@ -254,8 +254,14 @@ impl Step {
                 reuse_code,
             },
             Channel::SilentAuth => types::WorkflowStep::SilentAuth {
+                // The spec types it `format: uri`: an absolute URL.
+                redirect_url: match &self.redirect_url {
+                    Some(url) if url::Url::parse(url).is_err() => {
+                        return Err(at.fail("redirect_url", "is not an absolute URL"));
+                    }
+                    other => at.optional("redirect_url", other)?,
+                },
                 to: at.parse("to", &self.to)?,
-                redirect_url: at.optional("redirect_url", &self.redirect_url)?,
                 mode: at.optional("mode", &self.mode)?,
                 sandbox: self.sandbox,
                 coverage_check: self.coverage_check.map(types::CoverageCheck),

@@ -30,6 +30,8 @@ pub struct Page<T> {
     pub total_items: i64,
     /// The API's link to the next page, if there is one.
     pub next: Option<String>,
+    /// The API's link to this page, for telling a link back from a new one.
+    this: String,
 }
 
 /// The fields of a template to change; only those set are sent (renaming a template does not
@@ -77,6 +79,7 @@ macro_rules! listing {
                     total_pages: self.total_pages,
                     total_items: self.total_items,
                     next: self.links.next.map(|link| link.href),
+                    this: self.links.self_.href,
                 }
             }
         }
@@ -220,6 +223,10 @@ impl Api {
     ) -> Result<types::Template, Error> {
         const OP: &str = "update_template";
         let rules = Rules { operation: OP };
+        if update.name.is_none() && update.is_default.is_none() {
+            // The spec asks for at least one field; an empty PATCH would change nothing.
+            return Err(rules.fail("name", "or is_default must be set"));
+        }
         let body = types::PatchTemplateRequest {
             name: update
                 .name
@@ -377,27 +384,56 @@ impl Api {
     {
         enum State<F> {
             First(F),
-            Next(String, HashSet<String>),
+            Next {
+                target: url::Url,
+                visited: HashSet<String>,
+                last_page: i64,
+            },
+            Fail(Error),
             Done,
         }
         let pages = stream::unfold(State::First(Box::pin(first)), move |state| async move {
-            let (result, visited) = match state {
+            let (result, mut visited, last_page) = match state {
                 State::Done => return None,
-                State::First(first) => (first.await, HashSet::new()),
-                State::Next(href, visited) => {
-                    (self.next_page::<L>(operation, &href).await, visited)
-                }
+                State::Fail(error) => return Some((Err(error), State::Done)),
+                State::First(first) => (first.await, HashSet::new(), 0),
+                State::Next {
+                    target,
+                    visited,
+                    last_page,
+                } => (
+                    self.next_page::<L>(operation, target).await,
+                    visited,
+                    last_page,
+                ),
             };
             let page = match result {
                 Ok(page) => page,
                 Err(error) => return Some((Err(error), State::Done)),
             };
-            let mut visited = visited;
-            let next = match &page.next {
-                Some(href) if page.page < page.total_pages && visited.insert(href.clone()) => {
-                    State::Next(href.clone(), visited)
+            if let Ok(this) = self.on_base(operation, &page.this) {
+                visited.insert(this.to_string());
+            }
+            // Onwards only to a page not seen yet, numbered higher, before the last one.
+            let next = match page
+                .next
+                .as_deref()
+                .map(|href| self.on_base(operation, href))
+            {
+                None => State::Done,
+                Some(Err(error)) => State::Fail(error),
+                Some(Ok(target))
+                    if page.page > last_page
+                        && page.page < page.total_pages
+                        && visited.insert(target.to_string()) =>
+                {
+                    State::Next {
+                        target,
+                        visited,
+                        last_page: page.page,
+                    }
                 }
-                _ => State::Done,
+                Some(Ok(_)) => State::Done,
             };
             Some((Ok(page.items), next))
         });
@@ -407,25 +443,44 @@ impl Api {
         })
     }
 
+    /// A `next` or `self` link moved onto the configured base URL: only its path and query
+    /// are kept, so neither a link to another host nor a crafted one can redirect the list.
+    fn on_base(&self, operation: &'static str, href: &str) -> Result<url::Url, Error> {
+        let invalid = |why: &str| Error::Decode {
+            context: ResponseContext::new(operation),
+            reason: format!("the list link {why}"),
+        };
+        let base = url::Url::parse(self.raw().baseurl())
+            .map_err(|_| invalid("cannot be resolved against the base URL"))?;
+        let parsed = url::Url::parse(href)
+            .or_else(|_| base.join(href))
+            .map_err(|_| invalid("is not a URL"))?;
+        if parsed.cannot_be_a_base() || !parsed.path().starts_with('/') {
+            return Err(invalid("has no path"));
+        }
+        let mut target = base.clone();
+        target.set_path(&format!(
+            "{}{}",
+            base.path().trim_end_matches('/'),
+            parsed.path()
+        ));
+        target.set_query(parsed.query());
+        target.set_fragment(None);
+        if target.origin() != base.origin() {
+            return Err(invalid("leaves the base URL"));
+        }
+        Ok(target)
+    }
+
     async fn next_page<L: Listing>(
         &self,
         operation: &'static str,
-        href: &str,
+        target: url::Url,
     ) -> Result<Page<L::Item>, Error> {
-        let base = self.raw().baseurl();
         let invalid = || Error::Decode {
             context: ResponseContext::new(operation),
-            reason: "a next link is not a URL".into(),
+            reason: "the next link is not a URL".into(),
         };
-        // Relative or absolute, only the path and query are kept.
-        let parsed = url::Url::parse(href)
-            .or_else(|_| url::Url::parse("http://relative.invalid").and_then(|r| r.join(href)))
-            .map_err(|_| invalid())?;
-        let mut target = format!("{base}{}", parsed.path());
-        if let Some(query) = parsed.query() {
-            target.push('?');
-            target.push_str(query);
-        }
         let http = self.raw().client();
         let request = http.get(target).build().map_err(|_| invalid())?;
         let transport = self.raw().inner();

@@ -490,7 +490,7 @@ async fn silent_auth_failures_are_typed() {
 
     // A loop between two operator pages.
     let looping = MockServer::start_async().await;
-    for (from, to) in [("/a", "/b"), ("/b", "/a")] {
+    for (from, to) in [("/a", "/b"), ("/b", "/a?token=t0k3n")] {
         looping
             .mock_async(|when, then| {
                 when.path(from);
@@ -1074,7 +1074,202 @@ async fn every_documented_error_status_of_every_operation_is_a_typed_problem() {
                 .problem()
                 .unwrap_or_else(|| panic!("{name} {status}: {error:?}"));
             assert_eq!(problem.status.as_u16(), status, "{name}");
+            // The anchor is unknown, so the kind follows from the status and the operation.
+            let expected = match status {
+                401 => Some(ProblemKind::Unauthorized),
+                402 => Some(ProblemKind::LowBalance),
+                403 => Some(ProblemKind::Forbidden),
+                404 if ["get fragment", "update fragment", "delete fragment"].contains(&name) => {
+                    Some(ProblemKind::FragmentNotFound)
+                }
+                404 if name.contains("template") || name.contains("fragment") => {
+                    Some(ProblemKind::TemplateNotFound)
+                }
+                404 => Some(ProblemKind::NotFound),
+                410 => Some(ProblemKind::Expired),
+                422 => Some(ProblemKind::InvalidParameters),
+                429 => Some(ProblemKind::Throttled),
+                _ => None,
+            };
+            if let Some(kind) = expected {
+                assert_eq!(problem.kind, kind, "{name} {status}");
+            }
             assert_eq!(problem.instance.as_deref(), Some("i"));
         }
     }
+}
+
+#[tokio::test]
+async fn silent_auth_stops_at_the_redirect_url_without_fetching_it() {
+    let api = MockServer::start_async().await;
+    let operator = MockServer::start_async().await;
+    let app = MockServer::start_async().await;
+    let landing = app
+        .mock_async(|_, then| {
+            then.status(200).body("the app's page");
+        })
+        .await;
+    // The last hop names the redirect_url; its code arrives in the query-less fragment of a
+    // later page no client should fetch, so stopping here with no fragment is an error.
+    let check_url = chain(&api, &operator, &app.url("/verified")).await;
+    let error = support::client(&api)
+        .v2()
+        .complete_silent_auth(&check_url, Some(&app.url("/verified")))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::SilentAuth(_)), "{error:?}");
+    assert_eq!(
+        landing.calls_async().await,
+        0,
+        "the app's own page is not fetched"
+    );
+
+    let error = support::client(&api)
+        .v2()
+        .complete_silent_auth(&check_url, Some("not a url"))
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        error,
+        Error::Validation {
+            field: "redirect_url",
+            ..
+        }
+    ));
+}
+
+#[tokio::test]
+async fn template_lists_ignore_links_back_and_links_that_leave_the_base_url() {
+    use futures_util::StreamExt as _;
+
+    // Page 2 links back to page 1 (by its self link, on another host): the stream ends.
+    let server = MockServer::start_async().await;
+    let mut first = page(&["a"], 1, 5, Some("/v2/verify/templates?cursor=p2".into()));
+    first["_links"]["self"] =
+        json!({"href": "https://api.nexmo.com/v2/verify/templates?cursor=p1"});
+    server
+        .mock_async(|when, then| {
+            when.path("/v2/verify/templates")
+                .query_param_missing("cursor");
+            then.status(200).json_body(first);
+        })
+        .await;
+    let back = server
+        .mock_async(|when, then| {
+            when.path("/v2/verify/templates")
+                .query_param("cursor", "p2");
+            then.status(200).json_body(page(
+                &["b"],
+                2,
+                5,
+                Some("https://elsewhere.example/v2/verify/templates?cursor=p1#top".into()),
+            ));
+        })
+        .await;
+    let again = server
+        .mock_async(|when, then| {
+            when.path("/v2/verify/templates")
+                .query_param("cursor", "p1");
+            then.status(200).json_body(page(&["a"], 1, 5, None));
+        })
+        .await;
+    let items: Vec<_> = support::client(&server)
+        .v2()
+        .templates(None)
+        .collect()
+        .await;
+    assert_eq!(items.len(), 2);
+    assert_eq!(
+        (back.calls_async().await, again.calls_async().await),
+        (1, 0)
+    );
+
+    // Crafted links that would change the host if glued onto the base URL are refused.
+    for href in ["javascript:@evil.example/x", "mailto:a@evil.example"] {
+        let server = MockServer::start_async().await;
+        server
+            .mock_async(|when, then| {
+                when.path("/v2/verify/templates");
+                then.status(200)
+                    .json_body(page(&["a"], 1, 5, Some(href.into())));
+            })
+            .await;
+        let items: Vec<_> = support::client(&server)
+            .v2()
+            .templates(None)
+            .collect()
+            .await;
+        assert_eq!(items.len(), 2, "{href}");
+        assert!(
+            matches!(items[1], Err(Error::Decode { .. })),
+            "{href}: {:?}",
+            items[1]
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_empty_template_update_sends_nothing() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|_, then| {
+            then.status(200).json_body(template("t", false));
+        })
+        .await;
+    let error = support::client(&server)
+        .v2()
+        .update_template(TEMPLATE, &vonage_verify::v2::TemplateUpdate::new())
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Validation { .. }));
+    assert_eq!(any.calls_async().await, 0);
+}
+
+#[tokio::test]
+async fn check_token_and_the_remaining_start_fields_on_the_wire() {
+    let server = MockServer::start_async().await;
+    let token = server
+        .mock_async(|when, then| {
+            when.path(format!("/v2/verify/{ID}"))
+                .json_body(json!({"token": "eyJ.hdr.sig"}));
+            then.status(200)
+                .json_body(json!({"request_id": ID, "status": "completed"}));
+        })
+        .await;
+    let start = server
+        .mock_async(|when, then| {
+            when.path("/v2/verify").json_body(json!({
+                "brand": "ACME",
+                "workflow": [
+                    {"channel": "silent_auth", "to": TO, "mode": "advanced", "sandbox": true},
+                    {"channel": "sms", "to": TO, "entity_id": "1101456", "content_id": "1107457"},
+                    {"channel": "whatsapp_interactive", "to": TO}
+                ],
+                "code": "a1b2c3",
+                "template_id": TEMPLATE
+            }));
+            then.status(202).json_body(json!({"request_id": ID}));
+        })
+        .await;
+    let client = support::client(&server);
+    client.v2().check_token(ID, "eyJ.hdr.sig").await.unwrap();
+    let request = StartRequest::new("ACME")
+        .step(Step::silent_auth(TO).mode("advanced").sandbox(true))
+        .step(Step::sms(TO).entity_id("1101456").content_id("1107457"))
+        .step(Step::whatsapp_interactive(TO))
+        .code("a1b2c3")
+        .template_id(TEMPLATE);
+    client.v2().start(&request).await.unwrap();
+    token.assert_async().await;
+    start.assert_async().await;
+    assert!(
+        refused(sms().client_ref("")).await,
+        "client_ref is 1 to 40 characters"
+    );
+    assert!(
+        refused(
+            StartRequest::new("ACME").step(Step::silent_auth(TO).redirect_url("relative/path"))
+        )
+        .await
+    );
 }
