@@ -114,3 +114,28 @@ pub(crate) fn body_error(context: ResponseContext, source: BodyError, limit: usi
         Error::Body { context, source }
     }
 }
+
+/// Reads a reply to a hand-written request (sent with `Transport::send`): the body, bounded,
+/// with the context errors about it need. An error status becomes the typed error here.
+pub(crate) async fn read_reply(
+    transport: &Transport,
+    operation: &'static str,
+    response: reqwest::Response,
+) -> Result<(bytes::Bytes, ResponseContext), Error> {
+    let status = response.status();
+    let context = ResponseContext {
+        status: Some(status),
+        trace_id: trace_id(response.headers()),
+        ..ResponseContext::new(operation)
+    };
+    let headers = response.headers().clone();
+    let limit = transport.settings().max_body_bytes;
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| body_error(context.clone(), e.without_url().into(), limit))?;
+    if !status.is_success() {
+        return Err(status_error(context, &headers, &body));
+    }
+    Ok((body, context))
+}

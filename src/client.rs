@@ -442,6 +442,18 @@ impl ClientBuilder {
             .into());
         }
         let own_http_client = self.http.is_none();
+        let own = |builder: reqwest::ClientBuilder| {
+            builder
+                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+                .user_agent(
+                    user_agent
+                        .clone()
+                        .unwrap_or(HeaderValue::from_static(DEFAULT_USER_AGENT)),
+                )
+                .build()
+                .map_err(ConfigError::HttpClient)
+        };
         let http = match (self.http, self.connect_timeout) {
             (Some(_), Some(_)) => {
                 return Err(ConfigError::Conflict(
@@ -450,30 +462,11 @@ impl ClientBuilder {
                 .into());
             }
             (Some(client), None) => client,
-            (None, connect_timeout) => http::builder()
-                .connect_timeout(connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
-                .user_agent(
-                    user_agent
-                        .clone()
-                        .unwrap_or(HeaderValue::from_static(DEFAULT_USER_AGENT)),
-                )
-                .build()
-                .map_err(ConfigError::HttpClient)?,
+            (None, _) => own(http::builder())?,
         };
-
         // The silent-auth chain is followed hop by hop, whatever the caller's client would do.
-        let no_redirects = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-            .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
-            .user_agent(
-                user_agent
-                    .clone()
-                    .unwrap_or(HeaderValue::from_static(DEFAULT_USER_AGENT)),
-            )
-            .build()
-            .map_err(ConfigError::HttpClient)?;
+        let no_redirects =
+            own(reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()))?;
         let application = self
             .application
             .map(|(id, key)| TokenSource::new(id, key, self.jwt, self.clock));

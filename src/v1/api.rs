@@ -10,7 +10,7 @@ use super::raw;
 use super::replies::{CheckOutcome, Reply, Started, Unblocked, Verification};
 use super::requests::{self, Command, NetworkUnblock, Psd2Request, VerifyRequest};
 use crate::error::{Error, ResponseContext};
-use crate::transport::{self, body::BodyError};
+use crate::transport;
 
 /// The reply format v1 is asked for. Both decode to the same typed values.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -346,24 +346,12 @@ impl Api {
         let response = transport
             .send(http, transport::Api::V1, operation, request)
             .await?;
+        let (bytes, context) = crate::call::read_reply(transport, operation, response).await?;
         let meta = Reply {
             operation,
-            status: response.status(),
-            trace_id: transport::trace_id(response.headers()),
+            status: context.status.unwrap_or_default(),
+            trace_id: context.trace_id.clone(),
         };
-        let headers = response.headers().clone();
-        let context = ResponseContext {
-            status: Some(meta.status),
-            trace_id: meta.trace_id.clone(),
-            ..ResponseContext::new(operation)
-        };
-        let limit = transport.settings().max_body_bytes;
-        let bytes = response.bytes().await.map_err(|e| {
-            crate::call::body_error(context.clone(), BodyError::from(e.without_url()), limit)
-        })?;
-        if !meta.status.is_success() {
-            return Err(crate::call::status_error(context, &headers, &bytes));
-        }
         let decode_error = |reason: String| Error::Decode {
             context: context.clone().with_body(&bytes),
             reason,

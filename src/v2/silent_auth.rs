@@ -7,7 +7,7 @@ use reqwest::header::LOCATION;
 use serde::Deserialize;
 use url::Url;
 
-use crate::error::{Error, ResponseContext};
+use crate::error::Error;
 use crate::transport::{self, Transport};
 
 /// How many redirects a chain may have; the API gives no number, browsers use 20, the crate's
@@ -132,20 +132,7 @@ pub(crate) async fn complete(
             url = location;
             continue;
         }
-        let context = ResponseContext {
-            status: Some(status),
-            trace_id: transport::trace_id(response.headers()),
-            ..ResponseContext::new(OPERATION)
-        };
-        let headers = response.headers().clone();
-        let limit = transport.settings().max_body_bytes;
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| crate::call::body_error(context.clone(), e.without_url().into(), limit))?;
-        if !status.is_success() {
-            return Err(crate::call::status_error(context, &headers, &body));
-        }
+        let (body, context) = crate::call::read_reply(transport, OPERATION, response).await?;
         let carrier: Carrier = serde_json::from_slice(&body).map_err(|e| Error::Decode {
             context: context.clone().with_body(&body),
             reason: e.to_string(),

@@ -487,21 +487,7 @@ impl Api {
         let response = transport
             .send(http, transport::Api::V2, operation, request)
             .await?;
-        let context = ResponseContext {
-            status: Some(response.status()),
-            trace_id: transport::trace_id(response.headers()),
-            ..ResponseContext::new(operation)
-        };
-        let headers = response.headers().clone();
-        let status = response.status();
-        let limit = transport.settings().max_body_bytes;
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| crate::call::body_error(context.clone(), e.without_url().into(), limit))?;
-        if !status.is_success() {
-            return Err(crate::call::status_error(context, &headers, &body));
-        }
+        let (body, context) = crate::call::read_reply(transport, operation, response).await?;
         let list: L = serde_json::from_slice(&body).map_err(|e| Error::Decode {
             context: context.with_body(&body),
             reason: e.to_string(),
