@@ -13,7 +13,7 @@ use crate::credentials::{ApiKey, BearerToken, PrivateKey, SignatureSecret, V2Aut
 use crate::error::{ConfigError, Error};
 use crate::jwt::{JwtOptions, TokenSource};
 use crate::transport::{Settings, Transport};
-use crate::{http, v1, v2};
+use crate::{http, v1, v2, webhook};
 
 /// Where Vonage serves both Verify APIs.
 pub const DEFAULT_BASE_URL: &str = "https://api.nexmo.com";
@@ -80,6 +80,7 @@ struct Inner {
     v2: v2::Api,
     transport: Transport,
     signature_secret: Option<SignatureSecret>,
+    clock: Arc<dyn Clock>,
 }
 
 impl Client {
@@ -117,6 +118,38 @@ impl Client {
     /// The secret Vonage signs webhooks with, if one was configured.
     pub fn signature_secret(&self) -> Option<&SignatureSecret> {
         self.inner.signature_secret.as_ref()
+    }
+
+    /// A [`Verifier`](webhook::Verifier) for this account's callbacks: the signature secret, the
+    /// client's clock and, when the client has an API key, a check that the `api_key` claim is
+    /// that key (callbacks for a subaccount carry the subaccount's key: build a
+    /// [`Verifier`](webhook::Verifier) for those).
+    ///
+    /// ```
+    /// use vonage_verify::{ApiKey, Client, SignatureSecret};
+    ///
+    /// let client = Client::builder()
+    ///     .api_key(ApiKey::new("abcd1234", "secret"))
+    ///     .signature_secret(SignatureSecret::new("the account's signature secret"))
+    ///     .build()?;
+    /// let verifier = client.webhook_verifier()?;
+    /// # let _ = verifier;
+    /// # Ok::<(), vonage_verify::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingCredentials`] if no signature secret is configured.
+    pub fn webhook_verifier(&self) -> Result<webhook::Verifier, Error> {
+        let secret = self.signature_secret().ok_or(Error::MissingCredentials {
+            operation: "webhook_verifier",
+            needs: "the signature secret",
+        })?;
+        let verifier = webhook::Verifier::new(secret.clone()).clock(self.inner.clock.clone());
+        Ok(match &self.inner.transport.settings().api_key {
+            Some(key) => verifier.api_key(key.key()),
+            None => verifier,
+        })
     }
 
     /// The application JWT the client is currently sending to v2 (minting one if none is
@@ -345,7 +378,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The clock JWT lifetimes are measured against. Default: [`SystemClock`].
+    /// The clock JWT lifetimes and webhook token ages are measured against. Default:
+    /// [`SystemClock`].
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
         self
@@ -469,7 +503,7 @@ impl ClientBuilder {
             own(reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()))?;
         let application = self
             .application
-            .map(|(id, key)| TokenSource::new(id, key, self.jwt, self.clock));
+            .map(|(id, key)| TokenSource::new(id, key, self.jwt, self.clock.clone()));
         let settings = Settings {
             base_url,
             api_key: self.api_key,
@@ -501,6 +535,7 @@ impl ClientBuilder {
                 ),
                 transport,
                 signature_secret: self.signature_secret,
+                clock: self.clock,
             }),
         })
     }

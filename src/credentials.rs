@@ -170,7 +170,6 @@ impl SignatureSecret {
     }
 
     /// The secret's bytes, for verifying a webhook's signature.
-    #[allow(dead_code)] // Read by webhook verification.
     pub(crate) fn expose(&self) -> &[u8] {
         self.0.expose_secret().as_bytes()
     }

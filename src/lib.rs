@@ -15,6 +15,7 @@ mod transport;
 pub mod v1;
 pub mod v2;
 mod validate;
+pub mod webhook;
 mod xml;
 
 #[cfg(test)]

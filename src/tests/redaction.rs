@@ -380,6 +380,42 @@ async fn no_secret_is_ever_printed_or_logged() {
         .build()
         .unwrap();
     every_call(&bare, &mut printed).await;
+    // Callbacks: one genuine, one for another account, one stale, one tampered with.
+    let verifier = everything(&servers[0])
+        .build()
+        .unwrap()
+        .webhook_verifier()
+        .unwrap();
+    printed.debug(&verifier);
+    let body = br#"{"request_id":"r","type":"event","channel":"sms","status":"failed",
+        "triggered_at":"2026-01-01T00:00:00Z","finalized_at":"2026-01-01T00:00:09Z"}"#;
+    let signer = crate::webhook::testing::Signer::new(
+        crate::SignatureSecret::new(SIGNATURE_SECRET),
+        "abcd1234",
+    );
+    let token = signer.sign(body);
+    let stale = signer
+        .clone()
+        .issued_at(std::time::SystemTime::UNIX_EPOCH)
+        .sign(body);
+    let other = crate::webhook::testing::Signer::new(
+        crate::SignatureSecret::new(SIGNATURE_SECRET),
+        "efgh5678",
+    )
+    .sign(body);
+    for (token, body) in [
+        (&token, &body[..]),
+        (&stale, body),
+        (&other, body),
+        (&token, b"{}"),
+    ] {
+        all_secrets.push(token.clone());
+        all_secrets.push(token.rsplit('.').next().unwrap().to_owned());
+        match verifier.verify_and_parse(&format!("Bearer {token}"), body) {
+            Ok(verified) => printed.debug(&verified),
+            Err(error) => printed.both(&error),
+        }
+    }
     for refused in [
         everything(&servers[0]).base_url("https://abcd1234:s3cr3t!@api.nexmo.com"),
         everything(&servers[0]).user_agent(format!("agent\n{SECRET}")),
@@ -400,6 +436,9 @@ async fn no_secret_is_ever_printed_or_logged() {
         log.contains("trace_id=\"trace-1\"") || log.contains("trace_id=trace-1"),
         "{log}"
     );
+    assert!(log.contains("callback refused"), "{log}");
+    assert!(printed.0.iter().any(|p| p.contains("PayloadHash")));
+    assert!(printed.0.iter().any(|p| p.contains("Verified")));
     assert!(printed.0.iter().any(|p| p.contains("MissingCredentials")));
     assert!(printed.0.iter().any(|p| p.contains("BodyTooLarge")));
     assert!(printed.0.iter().any(|p| p.contains("Transport")));

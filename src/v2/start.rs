@@ -37,7 +37,22 @@ pub enum Channel {
 }
 
 impl Channel {
-    fn name(self) -> &'static str {
+    const ALL: [Channel; 7] = [
+        Channel::Sms,
+        Channel::Whatsapp,
+        Channel::WhatsappInteractive,
+        Channel::Voice,
+        Channel::Email,
+        Channel::SilentAuth,
+        Channel::Rcs,
+    ];
+
+    /// The channel Vonage calls `name`, if this version of the crate knows it.
+    pub(crate) fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|channel| channel.name() == name)
+    }
+
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Channel::Sms => "sms",
             Channel::Whatsapp => "whatsapp",

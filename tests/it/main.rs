@@ -8,3 +8,4 @@ mod v1;
 mod v1_raw;
 mod v2;
 mod v2_raw;
+mod webhook;
