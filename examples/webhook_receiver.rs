@@ -23,7 +23,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_max_level(tracing_subscriber::filter::LevelFilter::DEBUG)
         .init();
     let secret = std::env::var("VONAGE_SIGNATURE_SECRET")
-        .map_err(|_| "set VONAGE_SIGNATURE_SECRET to the account's signature secret")?;
+        .ok()
+        .filter(|secret| !secret.is_empty())
+        .ok_or("set VONAGE_SIGNATURE_SECRET to the account's signature secret")?;
     let mut verifier = Verifier::new(SignatureSecret::new(secret)).issuer(VONAGE_ISSUER);
     if let Ok(api_key) = std::env::var("VONAGE_API_KEY") {
         verifier = verifier.api_key(api_key);

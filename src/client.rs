@@ -120,10 +120,11 @@ impl Client {
         self.inner.signature_secret.as_ref()
     }
 
-    /// A [`Verifier`](webhook::Verifier) for this account's callbacks: the signature secret, the
-    /// client's clock and, when the client has an API key, a check that the `api_key` claim is
-    /// that key (callbacks for a subaccount carry the subaccount's key: build a
-    /// [`Verifier`](webhook::Verifier) for those).
+    /// A [`Verifier`](webhook::Verifier) for this account's callbacks, with the client's
+    /// signature secret and clock. Add [`api_key`](webhook::Verifier::api_key) or
+    /// [`issuer`](webhook::Verifier::issuer) to require those claims too: Vonage documents them
+    /// for signed callbacks in general, not for Verify's in particular, so they are not
+    /// required by default.
     ///
     /// ```
     /// use vonage_verify::{ApiKey, Client, SignatureSecret};
@@ -132,7 +133,7 @@ impl Client {
     ///     .api_key(ApiKey::new("abcd1234", "secret"))
     ///     .signature_secret(SignatureSecret::new("the account's signature secret"))
     ///     .build()?;
-    /// let verifier = client.webhook_verifier()?;
+    /// let verifier = client.webhook_verifier()?.api_key("abcd1234");
     /// # let _ = verifier;
     /// # Ok::<(), vonage_verify::Error>(())
     /// ```
@@ -145,11 +146,7 @@ impl Client {
             operation: "webhook_verifier",
             needs: "the signature secret",
         })?;
-        let verifier = webhook::Verifier::new(secret.clone()).clock(self.inner.clock.clone());
-        Ok(match &self.inner.transport.settings().api_key {
-            Some(key) => verifier.api_key(key.key()),
-            None => verifier,
-        })
+        Ok(webhook::Verifier::new(secret.clone()).clock(self.inner.clock.clone()))
     }
 
     /// The application JWT the client is currently sending to v2 (minting one if none is
@@ -438,6 +435,16 @@ impl ClientBuilder {
             .map(HeaderValue::from_str)
             .transpose()
             .map_err(|_| invalid("user_agent", "not a valid HTTP header value"))?;
+        if self
+            .signature_secret
+            .as_ref()
+            .is_some_and(|secret| secret.expose().is_empty())
+        {
+            return Err(invalid(
+                "signature_secret",
+                "empty: anyone could sign a callback with it",
+            ));
+        }
         if let Some(token) = &self.bearer {
             // Checked now rather than failing (or going out without it) on every request.
             if HeaderValue::from_str(token.expose()).is_err() {

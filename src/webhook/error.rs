@@ -9,7 +9,7 @@ use std::time::Duration;
 pub enum Error {
     /// The request has no `Authorization` header, or it is empty. Vonage signs every Verify
     /// callback by default; an unsigned one can follow an internal error on its side, and
-    /// answering it with a 5xx makes Vonage send it again, signed.
+    /// refusing it (any answer but 200 or 204) makes Vonage send it again, signed.
     #[error("the callback carries no token")]
     MissingToken,
     /// The `Authorization` header is not `Bearer <token>`, or appears more than once.
@@ -27,6 +27,10 @@ pub enum Error {
         /// The algorithm it names, cut to 16 printable characters.
         alg: String,
     },
+    /// The verifier was given an empty signature secret, with which anyone could sign; it
+    /// refuses every callback.
+    #[error("the verifier's signature secret is empty, so no callback can be trusted")]
+    EmptySecret,
     /// The signature does not match the signature secret: a forged or altered token, or the
     /// secret of another account.
     #[error("the token's signature does not match the signature secret")]
@@ -64,7 +68,8 @@ pub enum Error {
         /// The verifier's window.
         window: Duration,
     },
-    /// The token has an `exp` claim, and it has passed.
+    /// The token has an `exp` claim, and it passed more than
+    /// [`EXP_LEEWAY`](super::EXP_LEEWAY) ago.
     #[error("the token expired {}s ago", ago.as_secs())]
     Expired {
         /// How long ago.

@@ -2,11 +2,9 @@
 
 use std::time::SystemTime;
 
-use aws_lc_rs::digest;
+use aws_lc_rs::{digest, hmac};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER;
-use jsonwebtoken::{Algorithm, EncodingKey};
 use serde_json::json;
 
 use super::VONAGE_ISSUER;
@@ -16,7 +14,12 @@ use crate::clock::unix_seconds;
 /// Signs callback bodies as Vonage does: an HS256 JWT over `iat`, a fresh `jti`, `iss: Vonage`,
 /// `payload_hash` (hex SHA-256 of the body), `api_key` and, if set, `application_id`.
 ///
-/// Behind the `testing` feature.
+/// Behind the `testing` feature; enable it for your tests only:
+///
+/// ```toml
+/// [dev-dependencies]
+/// vonage-verify = { version = "0.1", features = ["testing"] }
+/// ```
 ///
 /// ```
 /// use vonage_verify::SignatureSecret;
@@ -39,6 +42,7 @@ pub struct Signer {
     api_key: String,
     application_id: Option<String>,
     issued_at: Option<SystemTime>,
+    jti: Option<String>,
 }
 
 impl Signer {
@@ -49,6 +53,7 @@ impl Signer {
             api_key: api_key.into(),
             application_id: None,
             issued_at: None,
+            jti: None,
         }
     }
 
@@ -58,9 +63,16 @@ impl Signer {
         self
     }
 
-    /// Sets `iat` (the system clock's time when signing by default).
+    /// Sets `iat`. By default it is the system clock's time when signing: set it when the
+    /// verifier under test reads an injected clock.
     pub fn issued_at(mut self, issued_at: SystemTime) -> Self {
         self.issued_at = Some(issued_at);
+        self
+    }
+
+    /// Sets `jti` (a fresh v4 UUID per token by default), to test replay detection.
+    pub fn jti(mut self, jti: impl Into<String>) -> Self {
+        self.jti = Some(jti.into());
         self
     }
 
@@ -69,7 +81,7 @@ impl Signer {
         let header = json!({ "alg": "HS256", "typ": "JWT" });
         let mut claims = json!({
             "iat": unix_seconds(self.issued_at.unwrap_or_else(SystemTime::now)),
-            "jti": uuid::Uuid::new_v4().to_string(),
+            "jti": self.jti.clone().unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
             "iss": VONAGE_ISSUER,
             "payload_hash": hex(digest::digest(&digest::SHA256, body).as_ref()),
             "api_key": self.api_key,
@@ -82,10 +94,8 @@ impl Signer {
             URL_SAFE_NO_PAD.encode(header.to_string()),
             URL_SAFE_NO_PAD.encode(claims.to_string())
         );
-        let key = EncodingKey::from_secret(self.secret.expose());
-        let signature = (DEFAULT_PROVIDER.signer_factory)(&Algorithm::HS256, &key)
-            .and_then(|signer| Ok(signer.try_sign(message.as_bytes())?))
-            .expect("an HMAC key accepts any bytes");
+        let key = hmac::Key::new(hmac::HMAC_SHA256, self.secret.expose());
+        let signature = hmac::sign(&key, message.as_bytes());
         format!("{message}.{}", URL_SAFE_NO_PAD.encode(signature))
     }
 

@@ -1,14 +1,13 @@
 //! Checking that a callback comes from Vonage: the token's signature, age and claims, and that
 //! the body is the one it was issued for.
 
+use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use aws_lc_rs::{constant_time, digest};
+use aws_lc_rs::{constant_time, digest, hmac};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER;
-use jsonwebtoken::{Algorithm, DecodingKey};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -24,6 +23,9 @@ pub const DEFAULT_WINDOW: Duration = Duration::from_secs(5 * 60);
 /// A token longer than this is refused before it is decoded; Vonage's are a few hundred bytes.
 const MAX_TOKEN_BYTES: usize = 8 * 1024;
 
+/// How long after `exp` a token is still taken, for clock skew (jsonwebtoken's default leeway).
+pub const EXP_LEEWAY: Duration = Duration::from_secs(60);
+
 /// Checks that callbacks come from Vonage.
 ///
 /// Vonage signs each callback with a JWT in `Authorization: Bearer`, HS256 with the account's
@@ -36,15 +38,20 @@ const MAX_TOKEN_BYTES: usize = 8 * 1024;
 ///    [`api_key`](Self::api_key) and [`application_id`](Self::application_id), for those that
 ///    were given;
 /// 4. `iat` is within [`window`](Self::window) of the clock (five minutes by default) either
-///    way, and `exp`, which Vonage does not document and is not required, has not passed if
-///    present;
+///    way, and `exp`, which Vonage does not document and is not required, has not passed by
+///    more than [`EXP_LEEWAY`] if present;
 /// 5. `payload_hash` is the hex SHA-256 of the body's exact bytes. Vonage's own sample hashes
-///    the body re-serialised compactly, so a body whose bytes do not match is also tried with
-///    the whitespace between JSON tokens removed (key order and string contents unchanged).
+///    the body after parsing and re-serialising it compactly, so a body whose bytes do not
+///    match is also tried with the whitespace between JSON tokens removed (key order, strings
+///    and escapes unchanged; removing that whitespace cannot change what the JSON means).
 ///
-/// The claims are checked here rather than by `jsonwebtoken::decode`, whose `exp` check reads the
+/// A token stays valid for its whole window, so a captured callback can be replayed within it:
+/// if that matters, remember each [`Claims::jti`] for the window and refuse repeats.
+///
+/// Build one verifier and share it (it is cheap to clone): the HMAC key is prepared once. The
+/// claims are read here rather than by `jsonwebtoken::decode`, whose `exp` check reads the
 /// system clock and whose process-wide crypto backend panics when an application links both of
-/// its backends; the HMAC itself is jsonwebtoken's aws-lc-rs verifier.
+/// its backends; the HMAC is aws-lc-rs's, the library rustls already uses.
 ///
 /// ```
 /// use vonage_verify::SignatureSecret;
@@ -58,9 +65,10 @@ const MAX_TOKEN_BYTES: usize = 8 * 1024;
 /// let refused = verifier.verify_and_parse("Bearer not.a.token", b"{}");
 /// assert!(refused.is_err());
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Verifier {
-    secret: SignatureSecret,
+    /// `None` for an empty secret, which would let anyone sign.
+    key: Option<Arc<hmac::Key>>,
     window: Duration,
     clock: Arc<dyn Clock>,
     issuer: Option<String>,
@@ -70,9 +78,13 @@ pub struct Verifier {
 
 impl Verifier {
     /// A verifier for tokens signed with `secret`, checking no optional claim.
+    ///
+    /// An empty secret would let anyone sign a callback: with one, every callback is refused
+    /// with [`Error::EmptySecret`].
     pub fn new(secret: SignatureSecret) -> Self {
+        let secret = secret.expose();
         Self {
-            secret,
+            key: (!secret.is_empty()).then(|| Arc::new(hmac::Key::new(hmac::HMAC_SHA256, secret))),
             window: DEFAULT_WINDOW,
             clock: Arc::new(SystemClock),
             issuer: None,
@@ -116,7 +128,9 @@ impl Verifier {
         self.verify_token(bearer_token(authorization)?, body)
     }
 
-    /// Checks a callback from its headers and body.
+    /// Checks a callback from its headers and body (`http` 1.x types, as used by axum, hyper
+    /// 1 and reqwest; with another framework, pass the single `Authorization` value to
+    /// [`verify`](Self::verify)).
     pub fn verify_headers(&self, headers: &http::HeaderMap, body: &[u8]) -> Result<Claims, Error> {
         let mut values = headers.get_all(http::header::AUTHORIZATION).iter();
         let (Some(value), None) = (values.next(), values.next()) else {
@@ -196,19 +210,13 @@ impl Verifier {
     }
 
     fn check_signature(&self, message: &str, signature: &str) -> Result<(), Error> {
+        let key = self.key.as_ref().ok_or(Error::EmptySecret)?;
         let signature = URL_SAFE_NO_PAD
             .decode(signature)
             .map_err(|_| Error::Malformed {
                 reason: "the signature is not base64url",
             })?;
-        let key = DecodingKey::from_secret(self.secret.expose());
-        // The secret is an HMAC key whatever its bytes, so the factory cannot refuse it; were it
-        // to, the token is still not proven.
-        let verifier = (DEFAULT_PROVIDER.verifier_factory)(&Algorithm::HS256, &key)
-            .map_err(|_| Error::Signature)?;
-        verifier
-            .verify(message.as_bytes(), &signature)
-            .map_err(|_| Error::Signature)
+        hmac::verify(key, message.as_bytes(), &signature).map_err(|_| Error::Signature)
     }
 
     fn check_times(&self, claims: &Claims) -> Result<(), Error> {
@@ -230,10 +238,24 @@ impl Verifier {
         }
         if let Some(expires) = claims.expires_at
             && let Ok(ago) = now.duration_since(expires)
+            && ago > EXP_LEEWAY
         {
             return Err(Error::Expired { ago });
         }
         Ok(())
+    }
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verifier")
+            .field("key", &self.key.as_ref().map(|_| "[redacted]"))
+            .field("window", &self.window)
+            .field("clock", &self.clock)
+            .field("issuer", &self.issuer)
+            .field("api_key", &self.api_key)
+            .field("application_id", &self.application_id)
+            .finish()
     }
 }
 
@@ -423,8 +445,8 @@ fn decode_hex(hex: &str) -> Option<[u8; 32]> {
 }
 
 /// The body with the whitespace between JSON tokens removed, strings untouched: what
-/// `JSON.stringify` gives for a body Vonage wrote with spaces or newlines. `None` when the body
-/// is not JSON.
+/// `JSON.stringify` of the parsed body gives, except for escapes it would rewrite. `None` when
+/// the body is not JSON.
 fn compact_json(body: &[u8]) -> Option<Vec<u8>> {
     serde_json::from_slice::<serde::de::IgnoredAny>(body).ok()?;
     let mut out = Vec::with_capacity(body.len());

@@ -57,6 +57,21 @@ const EXP_TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpYXQiOjE3OTAwMD
 /// jti ..0d, over EVENT, no `api_key`.
 const NO_API_KEY_TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpYXQiOjE3OTAwMDAwMDAsImp0aSI6IjBmNGU1YjZhLTFjMmQtNGUzZi04YTliLTAwMDAwMDAwMDAwZCIsImlzcyI6IlZvbmFnZSIsInBheWxvYWRfaGFzaCI6ImVhZWNlMTZhMmY5MmY0YmJmYzMyNGFmNWYxNDBjNmQzNzg1YmYyZWNiZTUyYjVlYTljNDkyMTE5MjU4NmI2MzciLCJhcHBsaWNhdGlvbl9pZCI6ImFhYWFhYWFhLWJiYmItNGNjYy04ZGRkLTAxMjM0NTY3ODlhYiJ9.0HwbSHRJ5Iwn13tiD1n61V7-ugE45N4073zgOT34Blc";
 
+/// jti ..0e, over EVENT, `iat: "1790000000"` (a string).
+const STRING_IAT_TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpYXQiOiIxNzkwMDAwMDAwIiwianRpIjoiMGY0ZTViNmEtMWMyZC00ZTNmLThhOWItMDAwMDAwMDAwMDBlIiwiaXNzIjoiVm9uYWdlIiwicGF5bG9hZF9oYXNoIjoiZWFlY2UxNmEyZjkyZjRiYmZjMzI0YWY1ZjE0MGM2ZDM3ODViZjJlY2JlNTJiNWVhOWM0OTIxMTkyNTg2YjYzNyIsImFwaV9rZXkiOiJhYmNkMTIzNCIsImFwcGxpY2F0aW9uX2lkIjoiYWFhYWFhYWEtYmJiYi00Y2NjLThkZGQtMDEyMzQ1Njc4OWFiIn0.NaVl6Pdpmo0gn8DB1j5nS6uvpfdBy1axIt19dCOz2iU";
+/// jti ..0f, over EVENT, `iat: -1`.
+const NEGATIVE_IAT_TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpYXQiOi0xLCJqdGkiOiIwZjRlNWI2YS0xYzJkLTRlM2YtOGE5Yi0wMDAwMDAwMDAwMGYiLCJpc3MiOiJWb25hZ2UiLCJwYXlsb2FkX2hhc2giOiJlYWVjZTE2YTJmOTJmNGJiZmMzMjRhZjVmMTQwYzZkMzc4NWJmMmVjYmU1MmI1ZWE5YzQ5MjExOTI1ODZiNjM3IiwiYXBpX2tleSI6ImFiY2QxMjM0IiwiYXBwbGljYXRpb25faWQiOiJhYWFhYWFhYS1iYmJiLTRjY2MtOGRkZC0wMTIzNDU2Nzg5YWIifQ.iH4VcOUg9EDJoxh-ca4zpWNudL72SjHD3NPCtCxAXpU";
+/// jti ..10, over EVENT, `iat: 18446744073709551615` (u64::MAX).
+const HUGE_IAT_TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpYXQiOjE4NDQ2NzQ0MDczNzA5NTUxNjE1LCJqdGkiOiIwZjRlNWI2YS0xYzJkLTRlM2YtOGE5Yi0wMDAwMDAwMDAwMTAiLCJpc3MiOiJWb25hZ2UiLCJwYXlsb2FkX2hhc2giOiJlYWVjZTE2YTJmOTJmNGJiZmMzMjRhZjVmMTQwYzZkMzc4NWJmMmVjYmU1MmI1ZWE5YzQ5MjExOTI1ODZiNjM3IiwiYXBpX2tleSI6ImFiY2QxMjM0IiwiYXBwbGljYXRpb25faWQiOiJhYWFhYWFhYS1iYmJiLTRjY2MtOGRkZC0wMTIzNDU2Nzg5YWIifQ.wYbMwRl2rEngCLNnokFKEjvsDLIMEG-xDhFLGQbKhYk";
+/// jti ..11, over EVENT, `iat: 1790000000.5`.
+const FRACTIONAL_IAT_TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpYXQiOjE3OTAwMDAwMDAuNSwianRpIjoiMGY0ZTViNmEtMWMyZC00ZTNmLThhOWItMDAwMDAwMDAwMDExIiwiaXNzIjoiVm9uYWdlIiwicGF5bG9hZF9oYXNoIjoiZWFlY2UxNmEyZjkyZjRiYmZjMzI0YWY1ZjE0MGM2ZDM3ODViZjJlY2JlNTJiNWVhOWM0OTIxMTkyNTg2YjYzNyIsImFwaV9rZXkiOiJhYmNkMTIzNCIsImFwcGxpY2F0aW9uX2lkIjoiYWFhYWFhYWEtYmJiYi00Y2NjLThkZGQtMDEyMzQ1Njc4OWFiIn0.Ko-vc9lkUXkR1aEtNA0PYR4OL31rTd_Fx0J63ZmyYi8";
+/// jti ..12, over EVENT, header `{"alg":"HS256","typ":"JWT","crit":["exp"]}`.
+const CRIT_TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImNyaXQiOlsiZXhwIl19.eyJpYXQiOjE3OTAwMDAwMDAsImp0aSI6IjBmNGU1YjZhLTFjMmQtNGUzZi04YTliLTAwMDAwMDAwMDAxMiIsImlzcyI6IlZvbmFnZSIsInBheWxvYWRfaGFzaCI6ImVhZWNlMTZhMmY5MmY0YmJmYzMyNGFmNWYxNDBjNmQzNzg1YmYyZWNiZTUyYjVlYTljNDkyMTE5MjU4NmI2MzciLCJhcGlfa2V5IjoiYWJjZDEyMzQiLCJhcHBsaWNhdGlvbl9pZCI6ImFhYWFhYWFhLWJiYmItNGNjYy04ZGRkLTAxMjM0NTY3ODlhYiJ9.E6lQv3n12SK6jRmXLop09zasFOHkJx6JGTNN_cBS018";
+/// jti ..13, over EVENT, `api_key: null`.
+const NULL_API_KEY_TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpYXQiOjE3OTAwMDAwMDAsImp0aSI6IjBmNGU1YjZhLTFjMmQtNGUzZi04YTliLTAwMDAwMDAwMDAxMyIsImlzcyI6IlZvbmFnZSIsInBheWxvYWRfaGFzaCI6ImVhZWNlMTZhMmY5MmY0YmJmYzMyNGFmNWYxNDBjNmQzNzg1YmYyZWNiZTUyYjVlYTljNDkyMTE5MjU4NmI2MzciLCJhcHBsaWNhdGlvbl9pZCI6ImFhYWFhYWFhLWJiYmItNGNjYy04ZGRkLTAxMjM0NTY3ODlhYiIsImFwaV9rZXkiOm51bGx9.6imdAECE73ZaUIpCa7p7QWFI73ZHRbF3IL07wESJlag";
+/// jti ..14, over EVENT, HMAC keyed with the empty string.
+const EMPTY_KEY_TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpYXQiOjE3OTAwMDAwMDAsImp0aSI6IjBmNGU1YjZhLTFjMmQtNGUzZi04YTliLTAwMDAwMDAwMDAxNCIsImlzcyI6IlZvbmFnZSIsInBheWxvYWRfaGFzaCI6ImVhZWNlMTZhMmY5MmY0YmJmYzMyNGFmNWYxNDBjNmQzNzg1YmYyZWNiZTUyYjVlYTljNDkyMTE5MjU4NmI2MzciLCJhcGlfa2V5IjoiYWJjZDEyMzQiLCJhcHBsaWNhdGlvbl9pZCI6ImFhYWFhYWFhLWJiYmItNGNjYy04ZGRkLTAxMjM0NTY3ODlhYiJ9.six_X6-rkQKS26wEmKlwEpnZBOZnpKoGZdqK6vVQFqg";
+
 /// A verifier for [`SECRET`] whose clock reads `iat + offset` seconds.
 fn verifier_at(offset: i64) -> Verifier {
     let clock = ManualClock::new();
@@ -294,10 +309,73 @@ fn exp_is_not_required_but_is_honoured() {
         claims.expires_at,
         Some(SystemTime::UNIX_EPOCH + Duration::from_secs(IAT + 60))
     );
-    let expired = verifier_at(61).verify(&token, EVENT.as_bytes());
+    // A minute of leeway for clock skew, inclusive.
+    verifier_at(120).verify(&token, EVENT.as_bytes()).unwrap();
+    let expired = verifier_at(121).verify(&token, EVENT.as_bytes());
     assert!(
-        matches!(expired, Err(Error::Expired { ago }) if ago.as_secs() == 1),
+        matches!(expired, Err(Error::Expired { ago }) if ago.as_secs() == 61),
         "{expired:?}"
+    );
+}
+
+#[test]
+fn numeric_dates_are_checked_without_panicking() {
+    let body = EVENT.as_bytes();
+    for (token, reason) in [
+        (STRING_IAT_TOKEN, "not a number of seconds"),
+        (NEGATIVE_IAT_TOKEN, "out of range"),
+        (HUGE_IAT_TOKEN, "out of range"),
+    ] {
+        let refused = verifier().verify_token(token, body);
+        assert!(
+            matches!(refused, Err(Error::InvalidClaim { claim: "iat", reason: r }) if r == reason),
+            "{refused:?}"
+        );
+    }
+    // RFC 7519 allows fractional seconds.
+    let claims = verifier().verify_token(FRACTIONAL_IAT_TOKEN, body).unwrap();
+    assert_eq!(
+        claims.issued_at,
+        SystemTime::UNIX_EPOCH + Duration::from_millis(IAT * 1000 + 500)
+    );
+}
+
+#[test]
+fn null_claims_count_as_absent() {
+    let claims = verifier()
+        .verify_token(NULL_API_KEY_TOKEN, EVENT.as_bytes())
+        .unwrap();
+    assert_eq!(claims.api_key, None);
+    let expected = verifier()
+        .api_key("abcd1234")
+        .verify_token(NULL_API_KEY_TOKEN, EVENT.as_bytes());
+    assert!(
+        matches!(expected, Err(Error::MissingClaim { claim: "api_key" })),
+        "{expected:?}"
+    );
+}
+
+#[test]
+fn critical_header_extensions_are_refused() {
+    let refused = verifier().verify_token(CRIT_TOKEN, EVENT.as_bytes());
+    assert!(
+        matches!(refused, Err(Error::Malformed { reason }) if reason.contains("critical")),
+        "{refused:?}"
+    );
+}
+
+#[test]
+fn an_empty_secret_refuses_everything_even_tokens_signed_with_it() {
+    let empty = Verifier::new(SignatureSecret::new("")).clock(ManualClock::new());
+    let refused = empty.verify_token(EMPTY_KEY_TOKEN, EVENT.as_bytes());
+    assert!(matches!(refused, Err(Error::EmptySecret)), "{refused:?}");
+    // The token itself is a valid HMAC under the empty key, so only the emptiness check stops it.
+    let config = vonage_verify::Client::builder()
+        .signature_secret(SignatureSecret::new(""))
+        .build();
+    assert!(
+        matches!(&config, Err(vonage_verify::Error::Config(_))),
+        "{config:?}"
     );
 }
 
@@ -408,6 +486,16 @@ fn headers_give_the_same_answers() {
         HeaderValue::from_str(&bearer(EVENT_TOKEN)).unwrap(),
     );
     verifier().verify_headers(&headers, body).unwrap();
+    // A value that is not visible ASCII cannot be a bearer token.
+    let mut odd = HeaderMap::new();
+    odd.insert(
+        AUTHORIZATION,
+        HeaderValue::from_bytes(b"Bearer \xff").unwrap(),
+    );
+    assert!(matches!(
+        verifier().verify_headers(&odd, body),
+        Err(Error::NotBearer)
+    ));
     // Two Authorization headers are ambiguous.
     headers.append(
         AUTHORIZATION,
@@ -497,30 +585,23 @@ fn parse_refuses_bodies_that_lack_what_the_spec_requires() {
 }
 
 #[test]
-fn a_client_builds_a_verifier_that_expects_its_api_key() {
+fn a_client_builds_a_verifier_with_its_secret_and_clock() {
     let client = vonage_verify::Client::builder()
         .api_key(vonage_verify::ApiKey::new("efgh5678", "secret"))
         .signature_secret(SignatureSecret::new(SECRET))
         .clock(ManualClock::new())
         .build()
         .unwrap();
-    let refused = client
-        .webhook_verifier()
-        .unwrap()
+    let verifier = client.webhook_verifier().unwrap();
+    // The client's clock: the fixtures' iat is long past on the system clock.
+    verifier
+        .verify(&bearer(EVENT_TOKEN), EVENT.as_bytes())
+        .expect("the client's secret, at iat");
+    // The api_key claim is checked only when asked for.
+    let refused = verifier
+        .api_key("efgh5678")
         .verify(&bearer(EVENT_TOKEN), EVENT.as_bytes());
     assert!(matches!(refused, Err(Error::ApiKey)), "{refused:?}");
-
-    let client = vonage_verify::Client::builder()
-        .api_key(vonage_verify::ApiKey::new("abcd1234", "secret"))
-        .signature_secret(SignatureSecret::new(SECRET))
-        .clock(ManualClock::new())
-        .build()
-        .unwrap();
-    client
-        .webhook_verifier()
-        .unwrap()
-        .verify(&bearer(EVENT_TOKEN), EVENT.as_bytes())
-        .expect("the client's own account, at iat");
 
     let without = vonage_verify::Client::builder().build().unwrap();
     assert!(matches!(
@@ -603,7 +684,7 @@ mod extractor {
     use axum::http::StatusCode;
     use axum::routing::post;
     use tokio::sync::mpsc;
-    use vonage_verify::webhook::Verified;
+    use vonage_verify::webhook::{Rejection, Verified};
 
     use super::*;
 
@@ -627,11 +708,32 @@ mod extractor {
         StatusCode::NO_CONTENT
     }
 
+    /// Takes every callback, and says what the extractor made of it.
+    async fn lenient(verified: Result<Verified, Rejection>) -> (StatusCode, String) {
+        match verified {
+            Ok(verified) => (StatusCode::NO_CONTENT, format!("{:?}", verified.claims.jti)),
+            Err(Rejection::Undecodable {
+                claims,
+                body,
+                error,
+            }) => (
+                StatusCode::OK,
+                format!(
+                    "kept {} bytes from {:?}: {error}",
+                    body.len(),
+                    claims.api_key
+                ),
+            ),
+            Err(rejection) => (StatusCode::FORBIDDEN, rejection.to_string()),
+        }
+    }
+
     /// A receiver on 127.0.0.1 with a 4 KiB body limit; its URL and what its handler saw.
     async fn receiver() -> (String, mpsc::UnboundedReceiver<Verified>) {
         let (seen, received) = mpsc::unbounded_channel();
         let app = Router::new()
             .route("/webhooks", post(handler))
+            .route("/lenient", post(lenient))
             .layer(DefaultBodyLimit::max(4096))
             .with_state(State {
                 verifier: verifier(),
@@ -708,5 +810,20 @@ mod extractor {
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert!(text.contains("event body cannot be decoded"), "{text}");
         assert!(received.try_recv().is_err());
+
+        // A handler that takes the Result keeps the genuine body and its claims.
+        let lenient = url.replace("/webhooks", "/lenient");
+        let (status, text) = post_to(&lenient, Some(&authorization), body).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            text.starts_with("kept 32 bytes from Some(\"abcd1234\")"),
+            "{text}"
+        );
+        let (status, text) = post_to(&lenient, Some(&bearer(WRONG_SECRET_TOKEN)), EVENT).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            text,
+            "callback refused: the token's signature does not match the signature secret"
+        );
     }
 }
