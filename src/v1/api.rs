@@ -28,21 +28,6 @@ pub enum Format {
 /// (see the v1 XML facts in the project's reference notes).
 const OBSERVED_XML_ROOTS: &[&str] = &["verify_response", "response"];
 
-/// Each generated v1 operation and the typed method that wraps it; a test fails when the spec
-/// gains an operation that is not listed here.
-#[cfg(test)]
-pub(crate) const WRAPPERS: &[(&str, &str)] = &[
-    ("verify_request", "Api::request"),
-    ("verify_check", "Api::check"),
-    ("verify_search", "Api::search, Api::search_many"),
-    (
-        "verify_control",
-        "Api::control, Api::cancel, Api::trigger_next_event",
-    ),
-    ("verify_request_with_psd2", "Api::psd2"),
-    ("network_unblock", "Api::network_unblock"),
-];
-
 /// Verify v1, reached through [`Client::v1`](crate::Client::v1).
 ///
 /// v1 answers most failures with HTTP 200 and a non-zero `status`; here every such status is

@@ -14,6 +14,3 @@ pub use replies::{
 };
 pub use requests::{Command, NetworkUnblock, Psd2Request, VerifyRequest};
 pub use status::{Status, V1Error};
-
-#[cfg(test)]
-pub(crate) use api::WRAPPERS;

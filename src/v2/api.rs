@@ -8,30 +8,6 @@ use super::start::{Checked, CheckedStatus, StartRequest, Started, parse};
 use crate::error::Error;
 use crate::validate::Rules;
 
-/// Each generated v2 operation and the typed method that wraps it; a test fails when the spec
-/// gains an operation that is not listed here.
-#[cfg(test)]
-pub(crate) const WRAPPERS: &[(&str, &str)] = &[
-    ("new_request", "Api::start"),
-    ("check_code", "Api::check_code, Api::check_token"),
-    ("cancel_request", "Api::cancel"),
-    ("next_workflow", "Api::next_workflow"),
-    ("silent_auth_check", "Api::complete_silent_auth"),
-    ("list_templates", "Api::templates, Api::templates_page"),
-    ("create_template", "Api::create_template"),
-    ("get_template", "Api::template"),
-    ("update_template", "Api::update_template"),
-    ("delete_template", "Api::delete_template"),
-    (
-        "list_template_fragments",
-        "Api::fragments, Api::fragments_page",
-    ),
-    ("add_template_fragment_to_template", "Api::add_fragment"),
-    ("get_template_fragment", "Api::fragment"),
-    ("update_template_fragment", "Api::update_fragment"),
-    ("delete_template_fragment", "Api::delete_fragment"),
-];
-
 /// Verify v2, reached through [`Client::v2`](crate::Client::v2).
 #[derive(Debug, Clone)]
 pub struct Api {

@@ -11,6 +11,3 @@ pub use api::Api;
 pub use silent_auth::{SilentAuthCode, SilentAuthFailure};
 pub use start::{Channel, Checked, CheckedStatus, StartRequest, Started, Step};
 pub use templates::{Page, TemplateUpdate};
-
-#[cfg(test)]
-pub(crate) use api::WRAPPERS;

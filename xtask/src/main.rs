@@ -1,107 +1,241 @@
 //! Project automation (`cargo xtask ...`), in the cargo-xtask style: plain Rust, no extra tools.
 //!
-//! - `specs check [--api v1|v2] [--from PATH]`: run the generation pipeline (normalise and
-//!   generate, no crate build) on the given spec, or on the crate's own specs, and report.
-//! - `specs passes`: list the normalisation passes and the quirk each one fixes.
+//! - `specs check [--api v1|v2] [--from URL|PATH]`: the generation pipeline on a spec (ours by
+//!   default), whether the typed layer would still build on it, and which operations it does not
+//!   wrap; no crate build. With `--from` and no `--api`, the pipeline only.
+//! - `specs diff --api v1|v2 --from URL|PATH`: the semantic diff from our spec; exit status 1
+//!   when there is drift, 0 when there is none, 2 on error.
+//! - `specs refresh --api v1|v2 [--from URL|PATH] [--apply]`: check and diff a new version
+//!   (Vonage's portal by default); with `--apply`, write it and its record if it passes.
+//! - `specs record --api v1|v2 [--source S] [--edited TEXT]`: record a hand-edited spec.
+//! - `specs passes`: the normalisation passes and the quirk each one fixes.
+//! - `codegen [--out DIR]`: the generated code of both specs, to read (default `target/codegen`).
 
 #[path = "../../codegen/mod.rs"]
 mod codegen;
 
+mod check;
+mod diff;
+mod record;
+mod refresh;
+mod source;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str =
-    "usage: cargo xtask specs check [--api v1|v2] [--from PATH]\n       cargo xtask specs passes";
+const USAGE: &str = "usage:
+  cargo xtask specs check   [--api v1|v2] [--from URL|PATH]
+  cargo xtask specs diff    --api v1|v2 --from URL|PATH
+  cargo xtask specs refresh --api v1|v2 [--from URL|PATH] [--apply]
+  cargo xtask specs record  --api v1|v2 [--source TEXT] [--edited TEXT]
+  cargo xtask specs passes
+  cargo xtask codegen [--out DIR]";
+
+const APIS: [&str; 2] = ["v1", "v2"];
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let result = match args.as_slice() {
+    let root = workspace_root();
+    match run(&root, &args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(root: &Path, args: &[&str]) -> Result<ExitCode, String> {
+    let mut stdout = std::io::stdout();
+    match args {
         ["specs", "passes"] => {
             for pass in codegen::passes::PASSES {
                 println!("{:<16} {}", pass.name, pass.fixes);
             }
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
         ["specs", "check", rest @ ..] => {
-            parse_check(rest).and_then(|(api, from)| specs_check(api, from))
+            let flags = Flags::parse(rest, &["--api", "--from"], &[])?;
+            let passed = specs_check(root, flags.api()?, flags.value("--from"))?;
+            Ok(if passed {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
-        _ => Err(USAGE.to_string()),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
+        ["specs", "diff", rest @ ..] => {
+            let flags = Flags::parse(rest, &["--api", "--from"], &[])?;
+            let api = flags.required_api()?;
+            let from = flags.required("--from")?;
+            let changes = refresh::diff(root, api, from)?;
+            print!("{}", diff::report(&changes));
+            Ok(if changes.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
+        ["specs", "refresh", rest @ ..] => {
+            let flags = Flags::parse(rest, &["--api", "--from"], &["--apply"])?;
+            let api = flags.required_api()?;
+            refresh::refresh(
+                root,
+                api,
+                flags.value("--from"),
+                flags.set("--apply"),
+                &mut stdout,
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        ["specs", "record", rest @ ..] => {
+            let flags = Flags::parse(rest, &["--api", "--source", "--edited"], &[])?;
+            let api = flags.required_api()?;
+            refresh::record_edit(root, api, flags.value("--source"), flags.value("--edited"))?;
+            println!("recorded specs/{}", record::spec_file(api));
+            Ok(ExitCode::SUCCESS)
+        }
+        ["codegen", rest @ ..] => {
+            let flags = Flags::parse(rest, &["--out"], &[])?;
+            let out = flags
+                .value("--out")
+                .map_or_else(|| root.join("target/codegen"), PathBuf::from);
+            for path in write_codegen(root, &out)? {
+                println!("{}", path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => Err(USAGE.to_owned()),
     }
 }
 
-fn parse_check<'a>(mut rest: &[&'a str]) -> Result<(Option<&'a str>, Option<&'a str>), String> {
-    let (mut api, mut from) = (None, None);
-    while let [flag, value, tail @ ..] = rest {
-        match *flag {
-            "--api" if matches!(*value, "v1" | "v2") => api = Some(*value),
-            "--from" => from = Some(*value),
-            _ => return Err(format!("unexpected `{flag} {value}`\n{USAGE}")),
-        }
-        rest = tail;
-    }
-    if !rest.is_empty() {
-        return Err(format!("unexpected `{}`\n{USAGE}", rest.join(" ")));
-    }
-    Ok((api, from))
+/// `--name value` options and `--name` switches, each at most once.
+struct Flags<'a> {
+    values: BTreeMap<&'a str, &'a str>,
+    switches: Vec<&'a str>,
 }
 
-fn workspace_root() -> PathBuf {
+impl<'a> Flags<'a> {
+    fn parse(mut args: &[&'a str], options: &[&str], switches: &[&str]) -> Result<Self, String> {
+        let mut flags = Flags {
+            values: BTreeMap::new(),
+            switches: Vec::new(),
+        };
+        while let [flag, rest @ ..] = args {
+            if switches.contains(flag) && !flags.switches.contains(flag) {
+                flags.switches.push(flag);
+                args = rest;
+            } else if let ([value, rest @ ..], true) = (rest, options.contains(flag)) {
+                if flags.values.insert(flag, value).is_some() {
+                    return Err(format!("{flag} given twice\n{USAGE}"));
+                }
+                args = rest;
+            } else {
+                return Err(format!("unexpected `{}`\n{USAGE}", args.join(" ")));
+            }
+        }
+        Ok(flags)
+    }
+
+    fn value(&self, name: &str) -> Option<&'a str> {
+        self.values.get(name).copied()
+    }
+
+    fn set(&self, name: &str) -> bool {
+        self.switches.contains(&name)
+    }
+
+    fn required(&self, name: &str) -> Result<&'a str, String> {
+        self.value(name)
+            .ok_or_else(|| format!("{name} is required\n{USAGE}"))
+    }
+
+    fn api(&self) -> Result<Option<&'a str>, String> {
+        match self.value("--api") {
+            None => Ok(None),
+            Some(api) if APIS.contains(&api) => Ok(Some(api)),
+            Some(other) => Err(format!("--api must be v1 or v2, not `{other}`")),
+        }
+    }
+
+    fn required_api(&self) -> Result<&'a str, String> {
+        self.api()?
+            .ok_or_else(|| format!("--api is required\n{USAGE}"))
+    }
+}
+
+pub(crate) fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("xtask lives in the workspace")
         .to_path_buf()
 }
 
-/// Runs the pipeline on each requested spec and prints what the passes did.
-fn specs_check(api: Option<&str>, from: Option<&str>) -> Result<(), String> {
-    let targets: Vec<PathBuf> = match (api, from) {
-        (_, Some(path)) => vec![PathBuf::from(path)],
-        (Some(api), None) => vec![workspace_root().join(format!("specs/verify-{api}.yml"))],
-        (None, None) => ["v1", "v2"]
+/// Checks each requested spec and prints what was found; `false` if any has an error.
+fn specs_check(root: &Path, api: Option<&str>, from: Option<&str>) -> Result<bool, String> {
+    let targets: Vec<(Option<&str>, String)> = match (api, from) {
+        (api, Some(from)) => vec![(api, from.to_owned())],
+        (Some(api), None) => vec![(Some(api), spec_path(root, api))],
+        (None, None) => APIS
             .iter()
-            .map(|a| workspace_root().join(format!("specs/verify-{a}.yml")))
-            .filter(|p| p.exists())
+            .map(|api| (Some(*api), spec_path(root, api)))
             .collect(),
     };
-    let mut failures = 0;
-    for path in &targets {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        match codegen::run(&text, &codegen::Config::default()) {
-            Ok(out) => {
-                println!(
-                    "{}: ok, {} operations, {} lines generated",
-                    path.display(),
-                    out.operations.len(),
-                    out.code.lines().count()
-                );
-                for note in &out.notes {
-                    println!("  {note}");
-                }
-                for shape in &out.xml {
-                    println!(
-                        "  xml: {} replies as <{}>",
-                        shape.operation,
-                        shape.roots.join("> or <")
-                    );
-                }
-            }
-            Err(e) => {
-                failures += 1;
-                println!("{}: FAILED: {e}", path.display());
+    let mut passed = true;
+    for (api, from) in &targets {
+        let text = source::fetch(from)?;
+        let report = check::check(root, *api, &text);
+        let verdict = if report.passed() { "ok" } else { "FAILED" };
+        match api {
+            Some(api) => println!("{from} (as {api}): {verdict}"),
+            None => {
+                println!("{from} (generation only; pass --api to check the typed layer): {verdict}")
             }
         }
+        for line in report.summary.iter().map(String::as_str).chain(
+            report
+                .problems
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .iter()
+                .map(String::as_str),
+        ) {
+            println!("  {line}");
+        }
+        passed &= report.passed();
     }
-    if failures == 0 {
-        Ok(())
-    } else {
-        Err(format!("{failures} spec(s) failed the check"))
+    if from.is_none() {
+        for problem in record::stale(root)? {
+            println!("error: {problem}");
+            passed = false;
+        }
     }
+    Ok(passed)
+}
+
+fn spec_path(root: &Path, api: &str) -> String {
+    root.join("specs")
+        .join(record::spec_file(api))
+        .display()
+        .to_string()
+}
+
+/// Writes the generated client of each spec into `out`, returning the files written.
+fn write_codegen(root: &Path, out: &Path) -> Result<Vec<PathBuf>, String> {
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let mut written = Vec::new();
+    for api in APIS {
+        let text = source::fetch(&spec_path(root, api))?;
+        let generated = codegen::run(&text, &codegen::Config::default())
+            .map_err(|e| format!("the {api} spec: {e}"))?;
+        let path = out.join(format!("verify_{api}.rs"));
+        refresh::replace(&path, &generated.code)?;
+        written.push(path);
+    }
+    Ok(written)
 }

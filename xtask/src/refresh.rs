@@ -1,0 +1,152 @@
+//! `specs refresh` and `specs diff`: a new version of a spec, compared with ours, and (on
+//! request, and only when it passes the check) written in place of ours.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::{check, diff, record, source};
+
+/// What `refresh` did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Checked and compared; nothing written (no `--apply`).
+    Reported { drift: bool },
+    /// Written to `specs/` with its record.
+    Applied { drift: bool },
+}
+
+/// Reads the source of `api` (a URL, a path, or Vonage's portal), checks it, prints the check
+/// and the semantic diff against `specs/`, and with `apply` writes it there. Every failure
+/// leaves `specs/` as it was.
+pub fn refresh(
+    root: &Path,
+    api: &str,
+    from: Option<&str>,
+    apply: bool,
+    out: &mut dyn Write,
+) -> Result<Outcome, String> {
+    let from = from.unwrap_or_else(|| source::default_url(api));
+    let untouched = |e: String| format!("{e} (specs/ is untouched)");
+    let new = source::parse(&source::fetch(from).map_err(untouched)?)
+        .map_err(|e| untouched(format!("{from}: {e}")))?;
+    // The check runs on exactly the text that would be written.
+    let yaml = source::to_yaml(&new).map_err(untouched)?;
+
+    let report = check::check(root, Some(api), &yaml);
+    let mut print = |line: String| writeln!(out, "{line}").map_err(|e| e.to_string());
+    print(format!("check of {from} as the {api} spec:"))?;
+    for line in &report.summary {
+        print(format!("  {line}"))?;
+    }
+    for problem in &report.problems {
+        print(format!("  {problem}"))?;
+    }
+
+    let changes = changes_against_ours(root, api, &new)?;
+    print(format!("changes from specs/{}:", record::spec_file(api)))?;
+    for line in diff::report(&changes).lines() {
+        print(format!("  {line}"))?;
+    }
+    let drift = !changes.is_empty();
+
+    if !apply {
+        return Ok(Outcome::Reported { drift });
+    }
+    if !report.passed() {
+        return Err(untouched(format!(
+            "{from} fails the check, so it was not applied"
+        )));
+    }
+    write_spec(root, api, from, &yaml)?;
+    print(format!(
+        "applied: specs/{} and {} updated",
+        record::spec_file(api),
+        record::FILE
+    ))?;
+    Ok(Outcome::Applied { drift })
+}
+
+/// The semantic changes from our spec of `api` to the one at `from`.
+pub fn diff(root: &Path, api: &str, from: &str) -> Result<Vec<diff::Change>, String> {
+    let new = source::parse(&source::fetch(from)?).map_err(|e| format!("{from}: {e}"))?;
+    changes_against_ours(root, api, &new)
+}
+
+fn changes_against_ours(
+    root: &Path,
+    api: &str,
+    new: &serde_norway::Value,
+) -> Result<Vec<diff::Change>, String> {
+    let path = root.join("specs").join(record::spec_file(api));
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let ours = source::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(diff::compare(
+        &diff::Facts::of(&source::to_json(&ours)?),
+        &diff::Facts::of(&source::to_json(new)?),
+    ))
+}
+
+/// Writes the spec and its record, each through a temporary file renamed into place, so a
+/// failure leaves the old files whole.
+fn write_spec(root: &Path, api: &str, from: &str, yaml: &str) -> Result<(), String> {
+    let mut sources = record::read(root)?;
+    let file = record::spec_file(api);
+    sources.insert(
+        file.clone(),
+        record::Source {
+            api: api.to_owned(),
+            source: from.to_owned(),
+            edited: None,
+            recorded: record::today(),
+            sha256: record::sha256(yaml.as_bytes()),
+        },
+    );
+    let sources = record::render(&sources)?;
+    replace(&root.join("specs").join(&file), yaml)?;
+    replace(&root.join(record::FILE), &sources)
+}
+
+/// Records the current bytes of a hand-edited spec.
+pub fn record_edit(
+    root: &Path,
+    api: &str,
+    source: Option<&str>,
+    edited: Option<&str>,
+) -> Result<(), String> {
+    let mut sources = record::read(root)?;
+    let file = record::spec_file(api);
+    let bytes =
+        std::fs::read(root.join("specs").join(&file)).map_err(|e| format!("{file}: {e}"))?;
+    let previous = sources.get(&file).cloned();
+    let source = source
+        .map(str::to_owned)
+        .or_else(|| previous.as_ref().map(|p| p.source.clone()))
+        .ok_or_else(|| format!("specs/{file} has no record yet: pass --source"))?;
+    sources.insert(
+        file,
+        record::Source {
+            api: api.to_owned(),
+            source,
+            edited: edited
+                .map(str::to_owned)
+                .or_else(|| previous.and_then(|p| p.edited)),
+            recorded: record::today(),
+            sha256: record::sha256(&bytes),
+        },
+    );
+    replace(&root.join(record::FILE), &record::render(&sources)?)
+}
+
+pub(crate) fn replace(path: &Path, text: &str) -> Result<(), String> {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| format!("{}: not a file path", path.display()))?;
+    let temporary = path.with_file_name(format!(".{name}.tmp"));
+    std::fs::write(&temporary, text)
+        .and_then(|()| std::fs::rename(&temporary, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&temporary);
+            format!("cannot write {}: {e}", path.display())
+        })
+}

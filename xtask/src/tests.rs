@@ -1,0 +1,368 @@
+//! `specs refresh` and `specs diff` against specs served on 127.0.0.1, in throwaway copies of
+//! the workspace (its `specs/` and `src/`), so the real `specs/` is never written.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use httpmock::MockServer;
+use serde_norway::Value;
+
+use crate::refresh::{self, Outcome};
+use crate::{record, run, source, workspace_root};
+
+/// A copy of the workspace's `specs/` and `src/`.
+struct Workspace {
+    dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        for folder in ["specs", "src"] {
+            copy(&workspace_root().join(folder), &dir.path().join(folder));
+        }
+        Workspace { dir }
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The bytes of every file under `specs/`, to show a failure left them alone.
+    fn specs(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files: Vec<_> = std::fs::read_dir(self.root().join("specs"))
+            .unwrap()
+            .map(|entry| {
+                let path = entry.unwrap().path();
+                let bytes = std::fs::read(&path).unwrap();
+                (path, bytes)
+            })
+            .collect();
+        files.sort();
+        files
+    }
+}
+
+fn copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+/// Our spec of `api`, parsed, for editing into a "new version".
+fn ours(api: &str) -> Value {
+    let text =
+        std::fs::read_to_string(workspace_root().join(format!("specs/verify-{api}.yml"))).unwrap();
+    source::parse(&text).unwrap()
+}
+
+/// A server that serves `body` at `/spec`, and the URL.
+fn serving(body: String) -> (MockServer, String) {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method("GET").path("/spec");
+        then.status(200).body(body);
+    });
+    let url = server.url("/spec");
+    (server, url)
+}
+
+fn yaml(doc: &Value) -> String {
+    source::to_yaml(doc).unwrap()
+}
+
+fn diff_lines(workspace: &Workspace, api: &str, url: &str) -> Vec<String> {
+    refresh::diff(workspace.root(), api, url)
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+fn refresh(
+    workspace: &Workspace,
+    api: &str,
+    url: &str,
+    apply: bool,
+) -> (Result<Outcome, String>, String) {
+    let mut out = Vec::new();
+    let result = refresh::refresh(workspace.root(), api, Some(url), apply, &mut out);
+    (result, String::from_utf8(out).unwrap())
+}
+
+#[test]
+fn our_own_spec_served_back_is_no_drift_and_exits_0() {
+    let workspace = Workspace::new();
+    let (_server, url) = serving(yaml(&ours("v2")));
+    assert_eq!(diff_lines(&workspace, "v2", &url), Vec::<String>::new());
+    let code = run(
+        workspace.root(),
+        &["specs", "diff", "--api", "v2", "--from", &url],
+    )
+    .unwrap();
+    assert_eq!(code, ExitCode::SUCCESS);
+}
+
+#[test]
+fn an_added_operation_is_reported_and_exits_1() {
+    let workspace = Workspace::new();
+    let mut doc = ours("v2");
+    let status: Value = serde_norway::from_str(
+        "get:\n  operationId: getStatus\n  parameters:\n    - $ref: '#/components/parameters/request_id'\n  responses:\n    '200':\n      description: ok\n",
+    )
+    .unwrap();
+    doc["paths"]
+        .as_mapping_mut()
+        .unwrap()
+        .insert("/{request_id}/status".into(), status);
+    let (_server, url) = serving(yaml(&doc));
+    assert_eq!(
+        diff_lines(&workspace, "v2", &url),
+        ["+ GET /{request_id}/status"]
+    );
+    let code = run(
+        workspace.root(),
+        &["specs", "diff", "--api", "v2", "--from", &url],
+    )
+    .unwrap();
+    assert_eq!(code, ExitCode::FAILURE);
+
+    // The check names it as an operation nobody wraps; that alone does not refuse it.
+    let (result, out) = refresh(&workspace, "v2", &url, false);
+    assert_eq!(result.unwrap(), Outcome::Reported { drift: true });
+    assert!(out.contains("warning: operation `get_status` (GET /v2/verify/{request_id}/status) has no typed method"), "{out}");
+}
+
+#[test]
+fn a_removed_field_is_reported_with_its_path() {
+    let workspace = Workspace::new();
+    let mut doc = ours("v2");
+    doc["components"]["schemas"]["VerificationRequest"]["properties"]
+        .as_mapping_mut()
+        .unwrap()
+        .remove("client_ref")
+        .expect("the field exists");
+    let (_server, url) = serving(yaml(&doc));
+    assert_eq!(
+        diff_lines(&workspace, "v2", &url),
+        ["- POST / > request application/json > client_ref"]
+    );
+}
+
+#[test]
+fn a_changed_enum_names_the_values() {
+    let workspace = Workspace::new();
+    let mut doc = ours("v2");
+    let channels =
+        doc["components"]["schemas"]["VerifyResourceWorkflowStep"]["properties"]["channel"]["enum"]
+            .as_sequence_mut()
+            .unwrap();
+    channels.push("email".into());
+    channels.retain(|value| value != "voice");
+    let (_server, url) = serving(yaml(&doc));
+    assert_eq!(
+        diff_lines(&workspace, "v2", &url),
+        [
+            "~ webhook POST request-status-update > request application/json > workflow[] > channel: enum +email -voice"
+        ]
+    );
+}
+
+#[test]
+fn a_json_source_reads_like_the_yaml_one() {
+    let workspace = Workspace::new();
+    let mut json = serde_json::to_value(ours("v1")).unwrap();
+    json["components"]["schemas"]["checkRequest"]["properties"]["code"]["maxLength"] = 9.into();
+    let (_server, url) = serving(serde_json::to_string_pretty(&json).unwrap());
+    let lines = diff_lines(&workspace, "v1", &url);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(
+        lines[0],
+        "~ POST /check/{format} > request application/x-www-form-urlencoded > code: maxLength 6 -> 9"
+    );
+}
+
+#[test]
+fn a_malformed_source_is_a_clear_error_and_leaves_specs_alone() {
+    let workspace = Workspace::new();
+    let before = workspace.specs();
+    for body in ["openapi: [", "{\"openapi\": ", "just: a mapping\n"] {
+        let (_server, url) = serving(body.to_owned());
+        let (result, _) = refresh(&workspace, "v1", &url, true);
+        let error = result.unwrap_err();
+        assert!(
+            error.contains("not valid YAML")
+                || error.contains("not valid JSON")
+                || error.contains("not an OpenAPI document"),
+            "{error}"
+        );
+        assert!(error.contains("specs/ is untouched"), "{error}");
+    }
+    assert_eq!(workspace.specs(), before);
+}
+
+#[test]
+fn a_failed_download_is_a_clear_error_and_leaves_specs_alone() {
+    let workspace = Workspace::new();
+    let before = workspace.specs();
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.path("/spec");
+        then.status(404).body("gone");
+    });
+    let (result, _) = refresh(&workspace, "v2", &server.url("/spec"), true);
+    let error = result.unwrap_err();
+    assert!(error.contains("HTTP 404"), "{error}");
+    assert!(error.contains("specs/ is untouched"), "{error}");
+
+    // Nothing listening at all.
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/spec", listener.local_addr().unwrap())
+    };
+    let (result, _) = refresh(&workspace, "v2", &closed, true);
+    let error = result.unwrap_err();
+    assert!(
+        error.contains("download of") && error.contains("failed"),
+        "{error}"
+    );
+    assert_eq!(workspace.specs(), before);
+}
+
+#[test]
+fn apply_refuses_a_spec_that_would_break_the_typed_layer() {
+    let workspace = Workspace::new();
+    let before = workspace.specs();
+    // Drop an operation the typed layer wraps, and a schema it names.
+    let mut doc = ours("v2");
+    doc["paths"]
+        .as_mapping_mut()
+        .unwrap()
+        .remove("/{request_id}/next_workflow")
+        .expect("the path exists");
+    let (_server, url) = serving(yaml(&doc));
+    let (result, out) = refresh(&workspace, "v2", &url, true);
+    let error = result.unwrap_err();
+    assert!(
+        error.contains("fails the check") && error.contains("untouched"),
+        "{error}"
+    );
+    assert!(
+        out.contains(
+            "error: operation `next_workflow` is gone, but v2::Api::next_workflow wraps it"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("- POST /{request_id}/next_workflow"), "{out}");
+
+    let mut doc = ours("v2");
+    let schemas = doc["components"]["schemas"].as_mapping_mut().unwrap();
+    let silent = schemas.remove("VerifySilentAuth").unwrap();
+    schemas.insert("VerifySilentAuthUpdate".into(), silent);
+    let text = yaml(&doc)
+        .replace(
+            "schemas/VerifySilentAuth\"",
+            "schemas/VerifySilentAuthUpdate\"",
+        )
+        .replace(
+            "schemas/VerifySilentAuth'",
+            "schemas/VerifySilentAuthUpdate'",
+        )
+        .replace(
+            "schemas/VerifySilentAuth\n",
+            "schemas/VerifySilentAuthUpdate\n",
+        );
+    let (_server, url) = serving(text);
+    let (result, out) = refresh(&workspace, "v2", &url, true);
+    assert!(result.is_err());
+    assert!(
+        out.contains(
+            "error: generated type `VerifySilentAuth` is gone, but src/webhook/payload.rs use(s) it"
+        ),
+        "{out}"
+    );
+
+    // And one the generator cannot take at all.
+    let (_server, url) = serving(yaml(&ours("v1")).replace("openapi: 3.0.", "openapi: 3.1."));
+    let (result, out) = refresh(&workspace, "v1", &url, true);
+    assert!(result.is_err());
+    assert!(out.contains("only 3.0.x can be generated"), "{out}");
+    assert_eq!(workspace.specs(), before);
+}
+
+#[test]
+fn apply_writes_deterministic_yaml_and_its_record() {
+    let workspace = Workspace::new();
+    let mut doc = ours("v1");
+    doc["info"]["version"] = "1.2.5".into();
+    doc["components"]["schemas"]["checkRequest"]["properties"]["code"]["maxLength"] =
+        Value::from(8);
+    let (_server, url) = serving(serde_json::to_string(&doc).unwrap());
+    let (result, out) = refresh(&workspace, "v1", &url, true);
+    assert_eq!(result.unwrap(), Outcome::Applied { drift: true }, "{out}");
+    let written = std::fs::read_to_string(workspace.root().join("specs/verify-v1.yml")).unwrap();
+    assert_eq!(written, yaml(&doc));
+    let sources = record::read(workspace.root()).unwrap();
+    let entry = &sources["verify-v1.yml"];
+    assert_eq!(entry.source, url);
+    assert_eq!(entry.sha256, record::sha256(written.as_bytes()));
+    assert_eq!(entry.edited, None);
+    assert!(record::stale(workspace.root()).unwrap().is_empty());
+    // v2's record is kept as it was.
+    assert_eq!(
+        sources["verify-v2.yml"],
+        record::read(&workspace_root()).unwrap()["verify-v2.yml"]
+    );
+
+    // The same source again: no drift, the same bytes.
+    let (result, out) = refresh(&workspace, "v1", &url, true);
+    assert_eq!(result.unwrap(), Outcome::Applied { drift: false });
+    assert!(out.contains("no semantic changes"), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(workspace.root().join("specs/verify-v1.yml")).unwrap(),
+        written
+    );
+    // No temporary file is left behind.
+    assert!(
+        workspace
+            .specs()
+            .iter()
+            .all(|(path, _)| !path.to_string_lossy().ends_with(".tmp"))
+    );
+}
+
+#[test]
+fn codegen_writes_both_clients() {
+    let out = tempfile::tempdir().unwrap();
+    let code = run(
+        &workspace_root(),
+        &["codegen", "--out", out.path().to_str().unwrap()],
+    )
+    .unwrap();
+    assert_eq!(code, ExitCode::SUCCESS);
+    for api in ["v1", "v2"] {
+        let text = std::fs::read_to_string(out.path().join(format!("verify_{api}.rs"))).unwrap();
+        assert!(text.contains("pub struct Client"), "{api}");
+    }
+}
+
+#[test]
+fn bad_arguments_are_refused_with_the_usage() {
+    for args in [
+        &["specs", "diff", "--api", "v3", "--from", "x"][..],
+        &["specs", "diff", "--api", "v1"],
+        &["specs", "refresh"],
+        &["specs", "check", "--api", "v1", "--api", "v2"],
+        &["specs", "refresh", "--api", "v1", "--apply", "--apply"],
+        &["nothing"],
+    ] {
+        assert!(run(&workspace_root(), args).is_err(), "{args:?}");
+    }
+}
