@@ -1,6 +1,8 @@
 //! Reading a spec: JSON or YAML into `openapiv3::OpenAPI`, refusing what progenitor cannot take.
 
-use openapiv3::OpenAPI;
+use std::collections::BTreeMap;
+
+use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind};
 
 use super::PipelineError;
 
@@ -10,7 +12,9 @@ pub fn parse(text: &str) -> Result<OpenAPI, PipelineError> {
     let doc: OpenAPI = if text.trim_start().starts_with('{') {
         serde_json::from_str(text).map_err(|e| PipelineError::Parse(e.to_string()))?
     } else {
-        serde_norway::from_str(text).map_err(|e| PipelineError::Parse(e.to_string()))?
+        yaml_value(text)
+            .and_then(|value| serde_norway::from_value(value).map_err(|e| e.to_string()))
+            .map_err(PipelineError::Parse)?
     };
     // progenitor only understands 3.0.x; checking here gives a message instead of its error text.
     if !doc.openapi.starts_with("3.0.") {
@@ -19,7 +23,92 @@ pub fn parse(text: &str) -> Result<OpenAPI, PipelineError> {
             doc.openapi
         )));
     }
+    refuse_all_of_cycles(&doc)?;
     Ok(doc)
+}
+
+/// YAML text as a value whose mapping keys are all strings.
+pub fn yaml_value(text: &str) -> Result<serde_norway::Value, String> {
+    serde_norway::from_str(text)
+        .map(string_keys)
+        .map_err(|e| e.to_string())
+}
+
+/// Every mapping key as a string: YAML reads an unquoted `200:` as a number, where OpenAPI
+/// (and JSON) mean the string `"200"`.
+pub fn string_keys(value: serde_norway::Value) -> serde_norway::Value {
+    use serde_norway::Value;
+    match value {
+        Value::Mapping(mapping) => Value::Mapping(
+            mapping
+                .into_iter()
+                .map(|(key, value)| {
+                    let key = match key {
+                        Value::Number(n) => Value::String(n.to_string()),
+                        Value::Bool(b) => Value::String(b.to_string()),
+                        other => other,
+                    };
+                    (key, string_keys(value))
+                })
+                .collect(),
+        ),
+        Value::Sequence(items) => Value::Sequence(items.into_iter().map(string_keys).collect()),
+        Value::Tagged(tagged) => {
+            let tagged = *tagged;
+            Value::Tagged(Box::new(serde_norway::value::TaggedValue {
+                tag: tagged.tag,
+                value: string_keys(tagged.value),
+            }))
+        }
+        other => other,
+    }
+}
+
+/// A schema that is its own `allOf` member, directly or through others, has no finite meaning,
+/// and the generator would recurse on it until the stack runs out.
+fn refuse_all_of_cycles(doc: &OpenAPI) -> Result<(), PipelineError> {
+    fn members<'a>(schema: &'a Schema, out: &mut Vec<&'a str>) {
+        if let SchemaKind::AllOf { all_of } = &schema.schema_kind {
+            for member in all_of {
+                match member {
+                    ReferenceOr::Reference { reference } => {
+                        out.push(reference.rsplit('/').next().unwrap_or(reference));
+                    }
+                    ReferenceOr::Item(inline) => members(inline, out),
+                }
+            }
+        }
+    }
+    let Some(components) = &doc.components else {
+        return Ok(());
+    };
+    let mut edges: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (name, schema) in &components.schemas {
+        let mut out = Vec::new();
+        if let ReferenceOr::Item(schema) = schema {
+            members(schema, &mut out);
+        }
+        edges.insert(name.as_str(), out);
+    }
+    for start in edges.keys() {
+        let mut stack = vec![(*start, vec![*start])];
+        while let Some((at, path)) = stack.pop() {
+            for next in edges.get(at).into_iter().flatten() {
+                if next == start {
+                    return Err(PipelineError::Unsupported(format!(
+                        "schema {start} includes itself through allOf ({} -> {start})",
+                        path.join(" -> ")
+                    )));
+                }
+                if !path.contains(next) {
+                    let mut longer = path.clone();
+                    longer.push(next);
+                    stack.push((next, longer));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -38,6 +127,24 @@ mod tests {
         let yaml = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n";
         let err = parse(yaml).unwrap_err();
         assert!(err.to_string().contains("3.1.0"), "{err}");
+    }
+
+    #[test]
+    fn reads_unquoted_status_codes() {
+        let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        200:\n          description: ok\n";
+        let doc = parse(yaml).unwrap();
+        assert!(doc.paths.paths.contains_key("/a"));
+        assert_eq!(super::super::xml::shapes(yaml).unwrap().len(), 0);
+    }
+
+    #[test]
+    fn refuses_a_schema_that_includes_itself() {
+        let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {allOf: [{$ref: '#/components/schemas/B'}]}\n    B: {allOf: [{$ref: '#/components/schemas/A'}, {type: object}]}\n";
+        let err = parse(yaml).unwrap_err().to_string();
+        assert!(
+            err.contains("includes itself through allOf (A -> B -> A)"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -58,7 +58,9 @@ pub fn shapes(text: &str) -> Result<Vec<Shape>, PipelineError> {
     let doc: Value = if text.trim_start().starts_with('{') {
         serde_json::from_str(text).map_err(|e| PipelineError::Parse(e.to_string()))?
     } else {
-        serde_norway::from_str(text).map_err(|e| PipelineError::Parse(e.to_string()))?
+        super::load::yaml_value(text)
+            .and_then(|value| serde_json::to_value(value).map_err(|e| e.to_string()))
+            .map_err(PipelineError::Parse)?
     };
     let mut out = Vec::new();
     let paths = doc.get("paths").and_then(Value::as_object);

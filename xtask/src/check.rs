@@ -1,14 +1,15 @@
 //! `specs check`: what a spec would do to the build, found without building the crate.
 //!
 //! The pipeline (normalise, generate, format) must succeed; every operation the typed layer
-//! wraps (`specs/wrapped.yml`) and every generated type it names (`types::X` or `spec::X` in
-//! `src/`) must still be generated; an operation nobody wraps is reported.
+//! wraps (`specs/wrapped.yml`) must still be generated, and so must every type, field, variant,
+//! setter and method of the generated code that the hand-written code reaches (see
+//! [`surface`]); an operation nobody wraps is reported.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::Path;
 
-use crate::codegen;
+use crate::{codegen, surface};
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -120,23 +121,41 @@ pub fn check(root: &Path, api: Option<&str>, text: &str) -> Report {
         Err(error) => report.error(error),
     }
 
-    // Generated type names the hand-written code uses, as far as the current spec defines them
-    // (`spec::Operation` and the like are not generated and are skipped this way).
+    // What the hand-written code reaches in the generated code: anything the current spec
+    // generates and the new one does not breaks the build if some file uses it.
     let current = std::fs::read_to_string(root.join(format!("specs/verify-{api}.yml")))
         .map_err(|e| e.to_string())
         .and_then(|text| {
             codegen::run(&text, &codegen::Config::default()).map_err(|e| e.to_string())
         });
-    match (current, used_type_names(&root.join("src"))) {
-        (Ok(current), Ok(used)) => {
-            let before = generated_types(&current.code);
-            let after = generated_types(&generated.code);
-            for (name, files) in &used {
-                if before.contains(name) && !after.contains(name) {
-                    report.error(format!(
-                        "generated type `{name}` is gone, but {} use(s) it",
-                        files.iter().cloned().collect::<Vec<_>>().join(", ")
-                    ));
+    match (current, hand_written(&root.join("src"))) {
+        (Ok(current), Ok(sources)) => {
+            let after = surface::items(&generated.code);
+            let gone: Vec<surface::Item> = surface::items(&current.code)
+                .into_iter()
+                .filter(|item| !after.contains(item))
+                .collect();
+            let gone_types: BTreeSet<&str> = gone
+                .iter()
+                .filter_map(|item| match item {
+                    surface::Item::Type(name) => Some(name.as_str()),
+                    _ => None,
+                })
+                .collect();
+            for item in &gone {
+                // A type that is gone takes its fields, variants and setters with it.
+                let owner = match item {
+                    surface::Item::Field(t, _)
+                    | surface::Item::Variant(t, _)
+                    | surface::Item::TypeSetter(t, _) => Some(t.as_str()),
+                    _ => None,
+                };
+                if owner.is_some_and(|t| gone_types.contains(t)) {
+                    continue;
+                }
+                let users = surface::users(item, &sources);
+                if !users.is_empty() {
+                    report.error(format!("{item} is gone, but {} uses it", users.join(", ")));
                 }
             }
         }
@@ -155,34 +174,10 @@ pub fn wrapped(root: &Path, api: &str) -> Result<BTreeMap<String, Vec<String>>, 
     Ok(all.remove(api).unwrap_or_default())
 }
 
-/// The names of the structs, enums and aliases in the generated `types` module.
-fn generated_types(code: &str) -> BTreeSet<String> {
-    let Ok(file) = syn::parse_file(code) else {
-        return BTreeSet::new();
-    };
-    let mut names = BTreeSet::new();
-    for item in &file.items {
-        if let syn::Item::Mod(module) = item
-            && module.ident == "types"
-            && let Some((_, items)) = &module.content
-        {
-            for item in items {
-                match item {
-                    syn::Item::Struct(s) => names.insert(s.ident.to_string()),
-                    syn::Item::Enum(e) => names.insert(e.ident.to_string()),
-                    syn::Item::Type(t) => names.insert(t.ident.to_string()),
-                    _ => false,
-                };
-            }
-        }
-    }
-    names
-}
-
-/// Every `types::Name` and `spec::Name` in the hand-written sources under `src`, with the files
-/// that use it. The generated modules (`raw.rs`) are skipped.
-fn used_type_names(src: &Path) -> Result<BTreeMap<String, BTreeSet<String>>, String> {
-    let mut used: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+/// The hand-written sources under `src`, by path from the workspace root; the generated
+/// modules (`raw.rs`) are left out.
+fn hand_written(src: &Path) -> Result<surface::Sources, String> {
+    let mut sources = surface::Sources::new();
     let mut stack = vec![src.to_path_buf()];
     while let Some(dir) = stack.pop() {
         let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -190,36 +185,19 @@ fn used_type_names(src: &Path) -> Result<BTreeMap<String, BTreeSet<String>>, Str
             let path = entry.map_err(|e| e.to_string())?.path();
             if path.is_dir() {
                 stack.push(path);
-                continue;
-            }
-            if path.extension().is_none_or(|e| e != "rs") || path.ends_with("raw.rs") {
-                continue;
-            }
-            let text =
-                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let shown = path
-                .strip_prefix(src.parent().unwrap_or(src))
-                .unwrap_or(&path)
-                .display()
-                .to_string();
-            for prefix in ["types::", "spec::"] {
-                for (at, _) in text.match_indices(prefix) {
-                    let preceded = text[..at]
-                        .chars()
-                        .next_back()
-                        .is_some_and(|c| c.is_alphanumeric() || c == '_');
-                    let name: String = text[at + prefix.len()..]
-                        .chars()
-                        .take_while(|c| c.is_alphanumeric() || *c == '_')
-                        .collect();
-                    if !preceded && name.starts_with(|c: char| c.is_ascii_uppercase()) {
-                        used.entry(name).or_default().insert(shown.clone());
-                    }
-                }
+            } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("raw.rs") {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                let shown = path
+                    .strip_prefix(src.parent().unwrap_or(src))
+                    .unwrap_or(&path)
+                    .display()
+                    .to_string();
+                sources.insert(shown, text);
             }
         }
     }
-    Ok(used)
+    Ok(sources)
 }
 
 #[cfg(test)]
@@ -227,16 +205,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn finds_the_generated_types_the_typed_layer_uses() {
-        let root = crate::workspace_root();
-        let used = used_type_names(&root.join("src")).unwrap();
-        assert!(used.contains_key("VerifyRequest"), "{used:?}");
-        assert!(used.contains_key("VerifyResource"), "{used:?}");
+    fn reads_the_hand_written_sources_only() {
+        let sources = hand_written(&crate::workspace_root().join("src")).unwrap();
         assert!(
-            used["VerifyResource"]
-                .iter()
-                .any(|f| f.ends_with("payload.rs"))
+            sources.contains_key("src/webhook/payload.rs"),
+            "{:?}",
+            sources.keys()
         );
+        assert!(!sources.keys().any(|path| path.ends_with("raw.rs")));
     }
 
     #[test]

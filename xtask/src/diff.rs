@@ -75,7 +75,8 @@ impl<'a> Flattener<'a> {
                     .collect::<Vec<_>>()
                     .join(", ")
             })
-            .unwrap_or_default();
+            .filter(|urls| !urls.is_empty())
+            .unwrap_or_else(|| "(none)".into());
         self.put(vec!["servers".into()], "urls", servers);
         if let Some(schemes) = self.doc["components"]["securitySchemes"].as_object() {
             for (name, scheme) in schemes {
@@ -150,42 +151,50 @@ impl<'a> Flattener<'a> {
             for ((location, name), parameter) in parameters {
                 let key = vec![base.clone(), format!("parameter {location} {name}")];
                 let required = parameter["required"].as_bool().unwrap_or(false);
-                self.schema(
-                    key,
-                    &parameter["schema"],
-                    Some(required),
-                    0,
-                    &mut Vec::new(),
-                );
+                self.put(key.clone(), "required", required.to_string());
+                for field in ["style", "explode", "deprecated", "allowEmptyValue"] {
+                    if let Some(value) = parameter.get(field) {
+                        self.put(key.clone(), field, text(value));
+                    }
+                }
+                self.schema(key.clone(), &parameter["schema"], None, 0, &mut Vec::new());
+                self.content(&key, &parameter["content"]);
             }
 
             if let Some(body) = operation.get("requestBody") {
                 let body = self.resolve(body, &mut Vec::new());
                 let required = body["required"].as_bool().unwrap_or(false);
-                self.content(&base, "request", &body["content"], Some(required));
+                let key = vec![base.clone(), "request".to_owned()];
+                self.put(key.clone(), "required", required.to_string());
+                self.content(&key, &body["content"]);
             }
-            if let Some(responses) = operation["responses"].as_object() {
-                for (status, response) in responses {
-                    let response = self.resolve(response, &mut Vec::new());
-                    let section = format!("response {status}");
-                    self.put(
-                        vec![base.clone(), section.clone()],
-                        "status",
-                        status.clone(),
-                    );
-                    self.content(&base, &section, &response["content"], None);
+            for (status, response) in operation["responses"].as_object().into_iter().flatten() {
+                let response = self.resolve(response, &mut Vec::new());
+                let key = vec![base.clone(), format!("response {status}")];
+                self.put(key.clone(), "status", status.clone());
+                for (header, definition) in response["headers"].as_object().into_iter().flatten() {
+                    let definition = self.resolve(definition, &mut Vec::new());
+                    let mut header_key = key.clone();
+                    header_key.push(format!("header {}", header.to_ascii_lowercase()));
+                    let required = definition["required"].as_bool().unwrap_or(false);
+                    self.put(header_key.clone(), "required", required.to_string());
+                    self.schema(header_key, &definition["schema"], None, 0, &mut Vec::new());
                 }
+                self.content(&key, &response["content"]);
+            }
+            if operation.get("deprecated").and_then(Value::as_bool) == Some(true) {
+                self.put(vec![base.clone()], "deprecated", "true".into());
             }
         }
     }
 
-    fn content(&mut self, base: &str, section: &str, content: &'a Value, required: Option<bool>) {
-        let Some(content) = content.as_object() else {
-            return;
-        };
-        for (media, body) in content {
-            let key = vec![base.to_owned(), format!("{section} {media}")];
-            self.schema(key, &body["schema"], required, 0, &mut Vec::new());
+    /// Each media type of a `content` map under `key`, with its schema.
+    fn content(&mut self, key: &Key, content: &Value) {
+        for (media, body) in content.as_object().into_iter().flatten() {
+            let mut media_key = key.clone();
+            media_key.push(media.clone());
+            self.put(media_key.clone(), "media type", media.clone());
+            self.schema(media_key, &body["schema"], None, 0, &mut Vec::new());
         }
     }
 
@@ -210,11 +219,15 @@ impl<'a> Flattener<'a> {
             // A recursive schema: record where it loops instead of following it.
             attrs.insert("recursive".into(), refs[mark..].join(", "));
             refs.truncate(mark);
-            self.facts.insert(key, attrs);
+            self.facts.entry(key).or_default().extend(attrs);
             return;
         }
-        let merged = merge_all_of(self, schema, refs);
-        for name in SCHEMA_ATTRS.iter().chain(&["writeOnly"]) {
+        if let Some(name) = refs[mark..].last() {
+            // The generated type's name comes from it.
+            attrs.insert("ref".into(), name.clone());
+        }
+        let merged = merge_all_of(self, schema, refs, 0);
+        for name in SCHEMA_ATTRS.iter().chain(&["writeOnly", "deprecated"]) {
             if let Some(value) = merged.get(*name) {
                 attrs.insert((*name).to_owned(), text(value));
             }
@@ -232,7 +245,7 @@ impl<'a> Flattener<'a> {
         if let Some(discriminator) = merged.get("discriminator") {
             attrs.insert("discriminator".into(), text(&discriminator["propertyName"]));
         }
-        self.facts.insert(key.clone(), attrs);
+        self.facts.entry(key.clone()).or_default().extend(attrs);
 
         let required_names: BTreeSet<&str> = merged
             .get("required")
@@ -315,13 +328,18 @@ fn merge_all_of(
     flattener: &Flattener<'_>,
     schema: &Value,
     refs: &mut Vec<String>,
+    depth: usize,
 ) -> Map<String, Value> {
     let mut merged = schema.as_object().cloned().unwrap_or_default();
     let Some(members) = merged.remove("allOf") else {
         return merged;
     };
+    if depth > MAX_DEPTH {
+        // A schema that includes itself: nothing more to merge.
+        return merged;
+    }
     for member in members.as_array().into_iter().flatten() {
-        let member = merge_all_of(flattener, flattener.resolve(member, refs), refs);
+        let member = merge_all_of(flattener, flattener.resolve(member, refs), refs, depth + 1);
         for (keyword, value) in member {
             match (keyword.as_str(), merged.get_mut(&keyword)) {
                 ("properties", Some(Value::Object(properties))) => {
@@ -557,10 +575,10 @@ mod tests {
         assert_eq!(
             lines(&a, &b),
             [
-                "~ POST /things > request application/json > a: enum +z -y; required true -> false",
-                "- POST /things > request application/json > gone",
-                "~ POST /things > request application/json > n: maximum 10 -> 20",
-                "+ POST /things > request application/json > new",
+                "~ POST /things > request > application/json > a: enum +z -y; required true -> false",
+                "- POST /things > request > application/json > gone",
+                "~ POST /things > request > application/json > n: maximum 10 -> 20",
+                "+ POST /things > request > application/json > new",
             ]
         );
     }

@@ -6,7 +6,8 @@
 //! - `specs diff --api v1|v2 --from URL|PATH`: the semantic diff from our spec; exit status 1
 //!   when there is drift, 0 when there is none, 2 on error.
 //! - `specs refresh --api v1|v2 [--from URL|PATH] [--apply]`: check and diff a new version
-//!   (Vonage's portal by default); with `--apply`, write it and its record if it passes.
+//!   (Vonage's portal by default); with `--apply`, write it and its record if it passes. Exit
+//!   status 1 when the check fails, 2 on any other error.
 //! - `specs record --api v1|v2 [--source S] [--edited TEXT]`: record a hand-edited spec.
 //! - `specs passes`: the normalisation passes and the quirk each one fixes.
 //! - `codegen [--out DIR]`: the generated code of both specs, to read (default `target/codegen`).
@@ -19,6 +20,7 @@ mod diff;
 mod record;
 mod refresh;
 mod source;
+mod surface;
 
 #[cfg(test)]
 mod tests;
@@ -83,14 +85,17 @@ fn run(root: &Path, args: &[&str]) -> Result<ExitCode, String> {
         ["specs", "refresh", rest @ ..] => {
             let flags = Flags::parse(rest, &["--api", "--from"], &["--apply"])?;
             let api = flags.required_api()?;
-            refresh::refresh(
+            let outcome = refresh::refresh(
                 root,
                 api,
                 flags.value("--from"),
                 flags.set("--apply"),
                 &mut stdout,
             )?;
-            Ok(ExitCode::SUCCESS)
+            Ok(match outcome {
+                refresh::Outcome::Reported { passed: false, .. } => ExitCode::FAILURE,
+                _ => ExitCode::SUCCESS,
+            })
         }
         ["specs", "record", rest @ ..] => {
             let flags = Flags::parse(rest, &["--api", "--source", "--edited"], &[])?;

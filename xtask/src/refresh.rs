@@ -9,8 +9,9 @@ use crate::{check, diff, record, source};
 /// What `refresh` did.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// Checked and compared; nothing written (no `--apply`).
-    Reported { drift: bool },
+    /// Checked and compared; nothing written (no `--apply`). `passed` is the check's verdict,
+    /// which `--apply` would act on.
+    Reported { drift: bool, passed: bool },
     /// Written to `specs/` with its record.
     Applied { drift: bool },
 }
@@ -48,9 +49,17 @@ pub fn refresh(
         print(format!("  {line}"))?;
     }
     let drift = !changes.is_empty();
+    print(if report.passed() {
+        "check passed: --apply would write it".to_owned()
+    } else {
+        "check FAILED: --apply would refuse it".to_owned()
+    })?;
 
     if !apply {
-        return Ok(Outcome::Reported { drift });
+        return Ok(Outcome::Reported {
+            drift,
+            passed: report.passed(),
+        });
     }
     if !report.passed() {
         return Err(untouched(format!(
@@ -95,15 +104,25 @@ fn write_spec(root: &Path, api: &str, from: &str, yaml: &str) -> Result<(), Stri
         file.clone(),
         record::Source {
             api: api.to_owned(),
-            source: from.to_owned(),
+            source: recorded_source(from),
             edited: None,
             recorded: record::today(),
             sha256: record::sha256(yaml.as_bytes()),
         },
     );
     let sources = record::render(&sources)?;
-    replace(&root.join("specs").join(&file), yaml)?;
-    replace(&root.join(record::FILE), &sources)
+    replace_both(
+        (&root.join("specs").join(&file), yaml),
+        (&root.join(record::FILE), &sources),
+    )
+}
+
+/// A URL as given; a path made absolute, so the record means something later.
+fn recorded_source(from: &str) -> String {
+    if from.contains("://") {
+        return from.to_owned();
+    }
+    std::fs::canonicalize(from).map_or_else(|_| from.to_owned(), |p| p.display().to_string())
 }
 
 /// Records the current bytes of a hand-edited spec.
@@ -137,16 +156,42 @@ pub fn record_edit(
     replace(&root.join(record::FILE), &record::render(&sources)?)
 }
 
+/// Writes `text` to `path` through a temporary file renamed into place.
 pub(crate) fn replace(path: &Path, text: &str) -> Result<(), String> {
+    let temporary = staged(path, text)?;
+    std::fs::rename(&temporary, path).map_err(|e| {
+        let _ = std::fs::remove_file(&temporary);
+        format!("cannot write {}: {e}", path.display())
+    })
+}
+
+/// Writes both files to temporary ones first, so a failure there leaves both old files in
+/// place, and only then renames them (renames within one folder do not fail for space).
+fn replace_both(first: (&Path, &str), second: (&Path, &str)) -> Result<(), String> {
+    let staged_first = staged(first.0, first.1)?;
+    let staged_second = staged(second.0, second.1).inspect_err(|_| {
+        let _ = std::fs::remove_file(&staged_first);
+    })?;
+    for (temporary, path) in [(&staged_first, first.0), (&staged_second, second.0)] {
+        std::fs::rename(temporary, path).map_err(|e| {
+            let _ = std::fs::remove_file(&staged_first);
+            let _ = std::fs::remove_file(&staged_second);
+            format!("cannot write {}: {e}", path.display())
+        })?;
+    }
+    Ok(())
+}
+
+/// `text` in a temporary file beside `path`, named for this process.
+fn staged(path: &Path, text: &str) -> Result<std::path::PathBuf, String> {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
         .ok_or_else(|| format!("{}: not a file path", path.display()))?;
-    let temporary = path.with_file_name(format!(".{name}.tmp"));
-    std::fs::write(&temporary, text)
-        .and_then(|()| std::fs::rename(&temporary, path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&temporary);
-            format!("cannot write {}: {e}", path.display())
-        })
+    let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&temporary, text).map_err(|e| {
+        let _ = std::fs::remove_file(&temporary);
+        format!("cannot write {}: {e}", temporary.display())
+    })?;
+    Ok(temporary)
 }

@@ -3,6 +3,8 @@
 use std::io::Read;
 use std::time::Duration;
 
+use crate::codegen;
+
 /// A spec larger than this is refused; Vonage's are well under 1 MiB.
 const MAX_SPEC_BYTES: u64 = 16 * 1024 * 1024;
 
@@ -21,10 +23,27 @@ pub fn default_url(api: &str) -> &'static str {
 /// The text of a spec, read from `from`: an `http(s)://` URL or a path.
 pub fn fetch(from: &str) -> Result<String, String> {
     if from.starts_with("http://") || from.starts_with("https://") {
-        download(from)
-    } else {
-        std::fs::read_to_string(from).map_err(|e| format!("cannot read {from}: {e}"))
+        return download(from);
     }
+    let size = std::fs::metadata(from)
+        .map_err(|e| format!("cannot read {from}: {e}"))?
+        .len();
+    if size > MAX_SPEC_BYTES {
+        return Err(format!("{from} is larger than {MAX_SPEC_BYTES} bytes"));
+    }
+    std::fs::read_to_string(from).map_err(|e| format!("cannot read {from}: {e}"))
+}
+
+/// The error and its causes, which reqwest keeps apart (`error sending request` alone does
+/// not say that the connection was refused).
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    text
 }
 
 fn download(url: &str) -> Result<String, String> {
@@ -36,7 +55,7 @@ fn download(url: &str) -> Result<String, String> {
     let response = client
         .get(url)
         .send()
-        .map_err(|e| format!("download of {url} failed: {e}"))?;
+        .map_err(|e| format!("download of {url} failed: {}", chain(&e)))?;
     let status = response.status();
     if !status.is_success() {
         return Err(format!("download of {url} failed: HTTP {status}"));
@@ -45,7 +64,7 @@ fn download(url: &str) -> Result<String, String> {
     response
         .take(MAX_SPEC_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("download of {url} failed while reading: {e}"))?;
+        .map_err(|e| format!("download of {url} failed while reading: {}", chain(&e)))?;
     if bytes.len() as u64 > MAX_SPEC_BYTES {
         return Err(format!("{url} is larger than {MAX_SPEC_BYTES} bytes"));
     }
@@ -59,16 +78,17 @@ pub fn parse(text: &str) -> Result<serde_norway::Value, String> {
     let value: serde_norway::Value = if text.trim_start().starts_with('{') {
         let json: serde_json::Value =
             serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
-        // Read again as YAML to keep the source's key order; JSON indented with tabs is not
-        // YAML, and then the (sorted) JSON reading is used.
-        match serde_norway::from_str(text) {
+        // Read again as YAML to keep the source's key order. YAML refuses tabs as
+        // indentation; in valid JSON a raw tab can only be whitespace between tokens (inside
+        // strings it must be escaped), so turning tabs into spaces changes nothing else.
+        match codegen::load::yaml_value(&text.replace('\t', " ")) {
             Ok(value) => value,
             Err(_) => {
                 serde_norway::to_value(json).map_err(|e| format!("cannot convert the JSON: {e}"))?
             }
         }
     } else {
-        serde_norway::from_str(text).map_err(|e| format!("not valid YAML: {e}"))?
+        codegen::load::yaml_value(text).map_err(|e| format!("not valid YAML: {e}"))?
     };
     match value.get("openapi") {
         Some(serde_norway::Value::String(_)) => Ok(value),
@@ -84,4 +104,32 @@ pub fn to_yaml(doc: &serde_norway::Value) -> Result<String, String> {
 /// The document in JSON form, with keys sorted, for comparing.
 pub fn to_json(doc: &serde_norway::Value) -> Result<serde_json::Value, String> {
     serde_json::to_value(doc).map_err(|e| format!("cannot read the document as JSON: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numeric_keys_become_strings() {
+        let doc = parse("openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        200:\n          description: ok\n").unwrap();
+        assert!(doc["paths"]["/a"]["get"]["responses"].get("200").is_some());
+        // Written back as serde_norway writes string keys, and read again as a string.
+        let yaml = to_yaml(&doc).unwrap();
+        let again = parse(&yaml).unwrap();
+        assert!(
+            again["paths"]["/a"]["get"]["responses"]
+                .get("200")
+                .is_some(),
+            "{yaml}"
+        );
+    }
+
+    #[test]
+    fn tab_indented_json_keeps_its_key_order() {
+        let doc = parse("{\n\t\"openapi\": \"3.0.3\",\n\t\"zeta\": 1,\n\t\"alpha\": \"a\\tb\"\n}")
+            .unwrap();
+        let yaml = to_yaml(&doc).unwrap();
+        assert_eq!(yaml, "openapi: 3.0.3\nzeta: 1\nalpha: \"a\\tb\"\n");
+    }
 }

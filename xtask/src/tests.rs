@@ -136,7 +136,13 @@ fn an_added_operation_is_reported_and_exits_1() {
 
     // The check names it as an operation nobody wraps; that alone does not refuse it.
     let (result, out) = refresh(&workspace, "v2", &url, false);
-    assert_eq!(result.unwrap(), Outcome::Reported { drift: true });
+    assert_eq!(
+        result.unwrap(),
+        Outcome::Reported {
+            drift: true,
+            passed: true
+        }
+    );
     assert!(out.contains("warning: operation `get_status` (GET /v2/verify/{request_id}/status) has no typed method"), "{out}");
 }
 
@@ -152,7 +158,7 @@ fn a_removed_field_is_reported_with_its_path() {
     let (_server, url) = serving(yaml(&doc));
     assert_eq!(
         diff_lines(&workspace, "v2", &url),
-        ["- POST / > request application/json > client_ref"]
+        ["- POST / > request > application/json > client_ref"]
     );
 }
 
@@ -170,7 +176,7 @@ fn a_changed_enum_names_the_values() {
     assert_eq!(
         diff_lines(&workspace, "v2", &url),
         [
-            "~ webhook POST request-status-update > request application/json > workflow[] > channel: enum +email -voice"
+            "~ webhook POST request-status-update > request > application/json > workflow[] > channel: enum +email -voice"
         ]
     );
 }
@@ -185,7 +191,7 @@ fn a_json_source_reads_like_the_yaml_one() {
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert_eq!(
         lines[0],
-        "~ POST /check/{format} > request application/x-www-form-urlencoded > code: maxLength 6 -> 9"
+        "~ POST /check/{format} > request > application/x-www-form-urlencoded > code: maxLength 6 -> 9"
     );
 }
 
@@ -283,9 +289,7 @@ fn apply_refuses_a_spec_that_would_break_the_typed_layer() {
     let (result, out) = refresh(&workspace, "v2", &url, true);
     assert!(result.is_err());
     assert!(
-        out.contains(
-            "error: generated type `VerifySilentAuth` is gone, but src/webhook/payload.rs use(s) it"
-        ),
+        out.contains("error: type `VerifySilentAuth` is gone, but src/webhook/payload.rs uses it"),
         "{out}"
     );
 
@@ -365,4 +369,159 @@ fn bad_arguments_are_refused_with_the_usage() {
     ] {
         assert!(run(&workspace_root(), args).is_err(), "{args:?}");
     }
+}
+
+#[test]
+fn check_refuses_removed_fields_and_variants_the_typed_layer_uses() {
+    let workspace = Workspace::new();
+    let before = workspace.specs();
+    // A field of a webhook step that src/webhook/payload.rs reads.
+    let mut doc = ours("v2");
+    doc["components"]["schemas"]["VerifyResourceWorkflowStep"]["properties"]
+        .as_mapping_mut()
+        .unwrap()
+        .remove("reason")
+        .unwrap();
+    let (_server, url) = serving(yaml(&doc));
+    let (result, out) = refresh(&workspace, "v2", &url, true);
+    assert!(result.is_err());
+    assert!(
+        out.contains("error: field `VerifyResourceWorkflowStep.reason` is gone, but src/webhook/payload.rs uses it"),
+        "{out}"
+    );
+    // An enum value v1's control command sends.
+    let mut doc = ours("v1");
+    let commands = doc["components"]["schemas"]["controlRequest"]["properties"]["cmd"]["enum"]
+        .as_sequence_mut()
+        .unwrap();
+    commands.retain(|value| value != "trigger_next_event");
+    commands.push("trigger_next".into());
+    let (_server, url) = serving(yaml(&doc));
+    let (result, out) = refresh(&workspace, "v1", &url, false);
+    assert!(matches!(
+        result,
+        Ok(Outcome::Reported { passed: false, .. })
+    ));
+    assert!(
+        out.contains("error: variant `ControlRequestCmd::TriggerNextEvent` is gone, but src/v1/requests.rs uses it"),
+        "{out}"
+    );
+    assert!(
+        out.contains("check FAILED: --apply would refuse it"),
+        "{out}"
+    );
+    // Without --apply, a failing check is exit status 1.
+    let code = run(
+        workspace.root(),
+        &["specs", "refresh", "--api", "v1", "--from", &url],
+    )
+    .unwrap();
+    assert_eq!(code, ExitCode::FAILURE);
+    assert_eq!(workspace.specs(), before);
+}
+
+#[test]
+fn a_schema_that_includes_itself_is_an_error_not_a_crash() {
+    let workspace = Workspace::new();
+    let mut doc = ours("v2");
+    let cycle: Value =
+        serde_norway::from_str("allOf:\n  - $ref: '#/components/schemas/Loop'\n").unwrap();
+    doc["components"]["schemas"]
+        .as_mapping_mut()
+        .unwrap()
+        .insert("Loop".into(), cycle);
+    doc["components"]["schemas"]["VerificationRequest"]["properties"]
+        .as_mapping_mut()
+        .unwrap()
+        .insert(
+            "loop".into(),
+            serde_norway::from_str("$ref: '#/components/schemas/Loop'").unwrap(),
+        );
+    let (_server, url) = serving(yaml(&doc));
+    let (result, out) = refresh(&workspace, "v2", &url, false);
+    assert!(
+        matches!(result, Ok(Outcome::Reported { passed: false, .. })),
+        "{out}"
+    );
+    assert!(
+        out.contains("schema Loop includes itself through allOf"),
+        "{out}"
+    );
+    assert!(
+        out.contains("+ POST / > request > application/json > loop"),
+        "{out}"
+    );
+}
+
+#[test]
+fn parameters_in_content_and_retargeted_refs_are_changes() {
+    let workspace = Workspace::new();
+    let mut doc = ours("v2");
+    let filter: Value = serde_norway::from_str(
+        "name: filter\nin: query\nrequired: true\ncontent:\n  application/json:\n    schema: {type: object}\n",
+    )
+    .unwrap();
+    doc["paths"]["/templates"]["get"]["parameters"]
+        .as_sequence_mut()
+        .unwrap()
+        .push(filter);
+    let brand = doc["components"]["schemas"]["Brand"].clone();
+    doc["components"]["schemas"]
+        .as_mapping_mut()
+        .unwrap()
+        .insert("BrandName".into(), brand);
+    doc["components"]["schemas"]["VerificationRequest"]["properties"]["brand"]["$ref"] =
+        "#/components/schemas/BrandName".into();
+    let (_server, url) = serving(yaml(&doc));
+    assert_eq!(
+        diff_lines(&workspace, "v2", &url),
+        [
+            "+ GET /templates > parameter query filter",
+            "~ POST / > request > application/json > brand: ref Brand -> BrandName",
+        ]
+    );
+}
+
+#[test]
+fn record_keeps_the_source_and_updates_the_hash() {
+    let workspace = Workspace::new();
+    let spec = workspace.root().join("specs/verify-v2.yml");
+    let mut text = std::fs::read_to_string(&spec).unwrap();
+    text.push_str("# one more comment\n");
+    std::fs::write(&spec, &text).unwrap();
+    assert_eq!(record::stale(workspace.root()).unwrap().len(), 1);
+    let code = run(
+        workspace.root(),
+        &["specs", "record", "--api", "v2", "--edited", "a comment"],
+    )
+    .unwrap();
+    assert_eq!(code, ExitCode::SUCCESS);
+    assert!(record::stale(workspace.root()).unwrap().is_empty());
+    let entry = &record::read(workspace.root()).unwrap()["verify-v2.yml"];
+    assert_eq!(entry.sha256, record::sha256(text.as_bytes()));
+    assert_eq!(entry.edited.as_deref(), Some("a comment"));
+    assert_eq!(
+        entry.source,
+        record::read(&workspace_root()).unwrap()["verify-v2.yml"].source
+    );
+}
+
+#[test]
+fn diff_errors_are_errors_not_drift() {
+    // main() turns an Err into exit status 2.
+    let workspace = Workspace::new();
+    assert!(
+        run(
+            workspace.root(),
+            &[
+                "specs",
+                "diff",
+                "--api",
+                "v1",
+                "--from",
+                "/nonexistent/spec.yml"
+            ]
+        )
+        .is_err()
+    );
 }
