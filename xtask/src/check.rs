@@ -125,11 +125,18 @@ pub fn check(root: &Path, api: Option<&str>, text: &str) -> Report {
     // generates and the new one does not breaks the build if some file uses it.
     let current = std::fs::read_to_string(root.join(format!("specs/verify-{api}.yml")))
         .map_err(|e| e.to_string())
-        .and_then(|text| {
-            codegen::run(&text, &codegen::Config::default()).map_err(|e| e.to_string())
+        .and_then(|current| {
+            // Checking our own spec: nothing can be gone, and generating it again is wasted.
+            if current == text {
+                return Ok(None);
+            }
+            codegen::run(&current, &codegen::Config::default())
+                .map(Some)
+                .map_err(|e| e.to_string())
         });
     match (current, hand_written(&root.join("src"))) {
-        (Ok(current), Ok(sources)) => {
+        (Ok(None), _) => {}
+        (Ok(Some(current)), Ok(sources)) => {
             let after = surface::items(&generated.code);
             let gone: Vec<surface::Item> = surface::items(&current.code)
                 .into_iter()
