@@ -9,6 +9,8 @@ mod credentials;
 mod error;
 mod http;
 mod jwt;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod problem;
 pub mod spec;
 mod transport;

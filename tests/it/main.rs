@@ -3,6 +3,10 @@
 
 mod auth;
 mod config;
+#[cfg(feature = "mock")]
+mod mock;
+#[cfg(feature = "mock")]
+mod quickstart;
 mod support;
 mod v1;
 mod v1_raw;

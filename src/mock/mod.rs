@@ -1,0 +1,305 @@
+//! A stateful Verify server for contract tests, behind the `mock` feature.
+//!
+//! [`MockServer::start`] serves Verify v1 and v2 on a random port of 127.0.0.1 and behaves as
+//! the specs and Vonage's documentation say: a started verification has a code you read from
+//! the [inbox](MockServer::inbox); a check succeeds once with that code and fails the
+//! verification after three wrong ones; verifications lapse on the mock's [`Clock`]; a second
+//! verification to a number in progress is refused (409 in v2, status 10 in v1); cancel and
+//! next-step follow the API's rules; credentials are checked; every request is
+//! [recorded](MockServer::requests).
+//!
+//! It is a small axum server rather than a set of canned stubs: a contract test needs the
+//! answer to a check to depend on the start before it, which a stub cannot know.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use vonage_verify::mock::MockServer;
+//! use vonage_verify::v2::{StartRequest, Step};
+//!
+//! let mock = MockServer::start().await?;
+//! let client = mock.client()?;
+//! let started = client.v2().start(&StartRequest::new("ACME").step(Step::sms("447700900001"))).await?;
+//! let code = mock.code(&started.request_id).expect("the mock sent a code");
+//! client.v2().check_code(&started.request_id, &code).await?;
+//! # Ok(())
+//! # }
+//! ```
+
+mod auth;
+mod problem;
+mod state;
+mod v1;
+mod v2;
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+
+use crate::{ApiKey, Client, ClientBuilder, Clock, Error, SystemClock};
+use state::Verifications;
+
+/// The API key and secret the mock accepts unless told otherwise.
+pub const MOCK_API_KEY: &str = "mockkey1";
+/// See [`MOCK_API_KEY`].
+pub const MOCK_API_SECRET: &str = "mock-secret";
+
+/// A code the mock "sent".
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Message {
+    /// The verification.
+    pub request_id: String,
+    /// `v1` or `v2`.
+    pub api: &'static str,
+    /// The number or address.
+    pub to: String,
+    /// The channel of the first step.
+    pub channel: String,
+    /// The brand it was sent for.
+    pub brand: String,
+    /// The code.
+    pub code: String,
+    /// The `client_ref` it was started with (v2).
+    pub client_ref: Option<String>,
+}
+
+/// A request the mock received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Recorded {
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The path, without the query.
+    pub path: String,
+    /// The query string, if any.
+    pub query: Option<String>,
+    /// The `Authorization` scheme used (`Basic`, `Bearer`), if any; never the credentials.
+    pub auth_scheme: Option<String>,
+    /// The body, as text (a form's `api_secret` replaced by `[redacted]`).
+    pub body: String,
+}
+
+/// Configures a [`MockServer`].
+#[derive(Debug)]
+pub struct MockServerBuilder {
+    api_key: ApiKey,
+    clock: Arc<dyn Clock>,
+    application: Option<(String, String)>,
+}
+
+impl MockServerBuilder {
+    /// The API key and secret the mock accepts (default [`MOCK_API_KEY`], [`MOCK_API_SECRET`]).
+    pub fn api_key(mut self, api_key: ApiKey) -> Self {
+        self.api_key = api_key;
+        self
+    }
+
+    /// The clock verifications expire on (default: the system clock).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Accept v2 JWTs of this application, checked with its public key (PEM).
+    pub fn application(mut self, id: impl Into<String>, public_key_pem: impl Into<String>) -> Self {
+        self.application = Some((id.into(), public_key_pem.into()));
+        self
+    }
+
+    /// Starts serving on a random port of 127.0.0.1.
+    ///
+    /// # Errors
+    ///
+    /// When no port can be bound, or the public key is not an RSA public key in PEM.
+    pub async fn start(self) -> std::io::Result<MockServer> {
+        let application = self
+            .application
+            .map(|(id, pem)| auth::Application::new(id, &pem))
+            .transpose()?;
+        let listener =
+            tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
+        let address = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            base_url: format!("http://{address}"),
+            api_key: self.api_key,
+            application,
+            clock: self.clock,
+            state: Mutex::new(Inner::default()),
+        });
+        let app = Router::new()
+            .merge(v1::routes())
+            .merge(v2::routes())
+            .layer(middleware::from_fn_with_state(shared.clone(), record))
+            .with_state(shared.clone());
+        let task = tokio::spawn(async move {
+            // The server ends when the MockServer is dropped (the task is aborted).
+            let _ = axum::serve(listener, app).await;
+        });
+        Ok(MockServer { shared, task })
+    }
+}
+
+/// A running mock; it stops when dropped.
+#[derive(Debug)]
+pub struct MockServer {
+    shared: Arc<Shared>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl MockServer {
+    /// A mock with the default credentials and the system clock.
+    ///
+    /// # Errors
+    ///
+    /// When no port of 127.0.0.1 can be bound.
+    pub async fn start() -> std::io::Result<Self> {
+        Self::builder().start().await
+    }
+
+    /// Configures a mock.
+    pub fn builder() -> MockServerBuilder {
+        MockServerBuilder {
+            api_key: ApiKey::new(MOCK_API_KEY, MOCK_API_SECRET),
+            clock: Arc::new(SystemClock),
+            application: None,
+        }
+    }
+
+    /// `http://127.0.0.1:<port>`, the base URL to give a client.
+    pub fn base_url(&self) -> &str {
+        &self.shared.base_url
+    }
+
+    /// A client builder aimed at the mock, with the mock's API key and clock.
+    pub fn client_builder(&self) -> ClientBuilder {
+        Client::builder()
+            .base_url(self.base_url())
+            .api_key(self.shared.api_key.clone())
+            .clock(self.shared.clock.clone())
+    }
+
+    /// A client aimed at the mock, with its API key.
+    ///
+    /// # Errors
+    ///
+    /// As [`ClientBuilder::build`].
+    pub fn client(&self) -> Result<Client, Error> {
+        self.client_builder().build()
+    }
+
+    /// Every code the mock has sent, oldest first.
+    pub fn inbox(&self) -> Vec<Message> {
+        let now = self.shared.clock.now();
+        let mut inner = self.shared.lock();
+        let api_of = inner.api_of.clone();
+        inner
+            .verifications
+            .all(now)
+            .into_iter()
+            .map(|v| Message {
+                api: api_of.get(&v.id).copied().unwrap_or("v2"),
+                request_id: v.id,
+                to: v.to,
+                channel: v.steps.first().cloned().unwrap_or_default(),
+                brand: v.brand,
+                code: v.code,
+                client_ref: v.client_ref,
+            })
+            .collect()
+    }
+
+    /// The code sent for `request_id`.
+    pub fn code(&self, request_id: &str) -> Option<String> {
+        self.inbox()
+            .into_iter()
+            .find(|message| message.request_id == request_id)
+            .map(|message| message.code)
+    }
+
+    /// Every request received, oldest first.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.shared.lock().requests.clone()
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// What every handler sees.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    base_url: String,
+    api_key: ApiKey,
+    application: Option<auth::Application>,
+    clock: Arc<dyn Clock>,
+    state: Mutex<Inner>,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A handler that panicked left consistent data: every change is one assignment.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    verifications: Verifications,
+    /// Which API started each verification.
+    api_of: std::collections::HashMap<String, &'static str>,
+    requests: Vec<Recorded>,
+}
+
+type AppState = State<Arc<Shared>>;
+
+/// The body as text, with a form's `api_secret` hidden: recorded requests end up in test
+/// output.
+fn redacted(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    if !text.contains("api_secret=") {
+        return text.into_owned();
+    }
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form_urlencoded::parse(bytes).map(|(key, value)| {
+            let value = if key == "api_secret" {
+                "[redacted]".into()
+            } else {
+                value
+            };
+            (key, value)
+        }))
+        .finish()
+}
+
+/// Records each request, then hands it on.
+async fn record(State(shared): AppState, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    // Bodies of Verify requests are small; a larger one is refused like the real API would.
+    let Ok(bytes) = axum::body::to_bytes(body, 1024 * 1024).await else {
+        return problem::payload_too_large();
+    };
+    let auth_scheme = parts
+        .headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split_whitespace().next())
+        .map(str::to_owned);
+    shared.lock().requests.push(Recorded {
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().map(str::to_owned),
+        auth_scheme,
+        body: redacted(&bytes),
+    });
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}

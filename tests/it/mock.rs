@@ -1,0 +1,367 @@
+//! The typed client's full flows, success and failure, against the stateful mock server.
+
+use std::time::Duration;
+
+use serde_json::json;
+use vonage_verify::mock::{MOCK_API_KEY, MockServer};
+use vonage_verify::v1::{CheckOutcome, SearchStatus, Status, VerifyRequest};
+use vonage_verify::v2::{StartRequest, Step};
+use vonage_verify::{ApiKey, ProblemKind, V2Auth};
+
+use crate::support::{APPLICATION_ID, ManualClock, PUBLIC_KEY, private_key};
+
+const NUMBER: &str = "447700900003";
+
+fn kind(error: &vonage_verify::Error) -> Option<&ProblemKind> {
+    error.problem().map(|p| &p.kind)
+}
+
+fn sms(number: &str) -> StartRequest {
+    StartRequest::new("ACME").step(Step::sms(number))
+}
+
+#[tokio::test]
+async fn v2_a_code_is_good_once() {
+    let mock = MockServer::start().await.unwrap();
+    let client = mock.client().unwrap();
+    let started = client
+        .v2()
+        .start(&sms(NUMBER).client_ref("order7"))
+        .await
+        .unwrap();
+    let message = &mock.inbox()[0];
+    assert_eq!(
+        (message.api, message.to.as_str(), message.channel.as_str()),
+        ("v2", NUMBER, "sms")
+    );
+    assert_eq!(message.code.len(), 4);
+    assert_eq!(message.client_ref.as_deref(), Some("order7"));
+    client
+        .v2()
+        .check_code(&started.request_id, &message.code)
+        .await
+        .unwrap();
+    let again = client
+        .v2()
+        .check_code(&started.request_id, &message.code)
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&again), Some(&ProblemKind::NotFound), "{again}");
+}
+
+#[tokio::test]
+async fn v2_three_wrong_codes_end_the_verification() {
+    let mock = MockServer::start().await.unwrap();
+    let client = mock.client().unwrap();
+    let started = client
+        .v2()
+        .start(&sms(NUMBER).code_length(6))
+        .await
+        .unwrap();
+    let code = mock.code(&started.request_id).unwrap();
+    assert_eq!(code.len(), 6);
+    for expected in [
+        ProblemKind::InvalidCode,
+        ProblemKind::InvalidCode,
+        ProblemKind::Expired,
+    ] {
+        let error = client
+            .v2()
+            .check_code(&started.request_id, "000000x")
+            .await
+            .unwrap_err();
+        assert_eq!(kind(&error), Some(&expected), "{error}");
+    }
+    let late = client
+        .v2()
+        .check_code(&started.request_id, &code)
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&late), Some(&ProblemKind::NotFound));
+    // The number is free again.
+    client.v2().start(&sms(NUMBER)).await.unwrap();
+}
+
+#[tokio::test]
+async fn v2_a_second_verification_to_the_same_number_is_a_conflict() {
+    let mock = MockServer::start().await.unwrap();
+    let client = mock.client().unwrap();
+    let first = client.v2().start(&sms(NUMBER)).await.unwrap();
+    let error = client.v2().start(&sms(NUMBER)).await.unwrap_err();
+    assert_eq!(kind(&error), Some(&ProblemKind::Concurrent), "{error}");
+    assert_eq!(
+        error.problem().unwrap().request_id.as_deref(),
+        Some(first.request_id.as_str())
+    );
+    client.v2().cancel(&first.request_id).await.unwrap();
+    client.v2().start(&sms(NUMBER)).await.unwrap();
+    let cancelled = client
+        .v2()
+        .check_code(&first.request_id, "1234")
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&cancelled), Some(&ProblemKind::NotFound));
+}
+
+#[tokio::test]
+async fn v2_next_workflow_moves_through_the_steps_and_then_refuses() {
+    let mock = MockServer::start().await.unwrap();
+    let client = mock.client().unwrap();
+    let request = sms(NUMBER).step(Step::voice(NUMBER));
+    let started = client.v2().start(&request).await.unwrap();
+    client
+        .v2()
+        .next_workflow(&started.request_id)
+        .await
+        .unwrap();
+    let error = client
+        .v2()
+        .next_workflow(&started.request_id)
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&error), Some(&ProblemKind::Conflict), "{error}");
+    let unknown = client
+        .v2()
+        .next_workflow("6a1d2b4c-0000-4000-8000-000000000000")
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&unknown), Some(&ProblemKind::NotFound));
+}
+
+#[tokio::test]
+async fn v2_verifications_lapse_on_the_mock_clock() {
+    let clock = ManualClock::new();
+    let mock = MockServer::builder()
+        .clock(clock.clone())
+        .start()
+        .await
+        .unwrap();
+    let client = mock.client().unwrap();
+    let started = client
+        .v2()
+        .start(&sms(NUMBER).channel_timeout(60))
+        .await
+        .unwrap();
+    let code = mock.code(&started.request_id).unwrap();
+    clock.advance(Duration::from_secs(60));
+    let error = client
+        .v2()
+        .check_code(&started.request_id, &code)
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&error), Some(&ProblemKind::NotFound), "{error}");
+    client
+        .v2()
+        .start(&sms(NUMBER))
+        .await
+        .expect("the number is free once lapsed");
+}
+
+#[tokio::test]
+async fn v2_checks_credentials_and_application_jwts() {
+    let mock = MockServer::builder()
+        .application(APPLICATION_ID, PUBLIC_KEY)
+        .start()
+        .await
+        .unwrap();
+    let wrong = mock
+        .client_builder()
+        .api_key(ApiKey::new(MOCK_API_KEY, "not-the-secret"))
+        .build()
+        .unwrap();
+    let error = wrong.v2().start(&sms(NUMBER)).await.unwrap_err();
+    assert_eq!(kind(&error), Some(&ProblemKind::Unauthorized), "{error}");
+
+    let jwt = mock
+        .client_builder()
+        .application(APPLICATION_ID, private_key())
+        .v2_auth(V2Auth::Jwt)
+        .build()
+        .unwrap();
+    jwt.v2()
+        .start(&sms(NUMBER))
+        .await
+        .expect("the application's JWT");
+    let other_app = mock
+        .client_builder()
+        .application("bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb", private_key())
+        .v2_auth(V2Auth::Jwt)
+        .build()
+        .unwrap();
+    let error = other_app
+        .v2()
+        .start(&sms("447700900004"))
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&error), Some(&ProblemKind::Unauthorized));
+    let schemes: Vec<_> = mock.requests().into_iter().map(|r| r.auth_scheme).collect();
+    assert_eq!(
+        schemes,
+        [
+            Some("Basic".into()),
+            Some("Bearer".into()),
+            Some("Bearer".into())
+        ]
+    );
+}
+
+#[tokio::test]
+async fn v2_the_spec_constraints_are_checked_by_the_mock_too() {
+    // Sent by hand: the typed client refuses these before sending.
+    let mock = MockServer::start().await.unwrap();
+    let response = reqwest::Client::new()
+        .post(format!("{}/v2/verify", mock.base_url()))
+        .basic_auth(MOCK_API_KEY, Some(vonage_verify::mock::MOCK_API_SECRET))
+        .json(&json!({"brand": "a brand name longer than eighteen", "workflow": [], "code_length": 3}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let body: serde_json::Value = response.json().await.unwrap();
+    let names: Vec<&str> = body["invalid_parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["brand", "workflow", "code_length"]);
+}
+
+#[tokio::test]
+async fn v1_wrong_codes_then_too_many() {
+    let mock = MockServer::start().await.unwrap();
+    let client = mock.client().unwrap();
+    let started = client
+        .v1()
+        .request(&VerifyRequest::new(NUMBER, "ACME"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        client
+            .v1()
+            .check(&started.request_id, "0000x")
+            .await
+            .unwrap(),
+        CheckOutcome::WrongCode(_)
+    ));
+    assert!(matches!(
+        client
+            .v1()
+            .check(&started.request_id, "0000y")
+            .await
+            .unwrap(),
+        CheckOutcome::WrongCode(_)
+    ));
+    assert!(matches!(
+        client
+            .v1()
+            .check(&started.request_id, "0000z")
+            .await
+            .unwrap(),
+        CheckOutcome::TooManyWrongCodes(_)
+    ));
+    let found = client.v1().search(&started.request_id).await.unwrap();
+    assert_eq!(found.status, SearchStatus::Failed);
+    assert_eq!(found.checks.len(), 3);
+    // The form's secret is not kept in the record.
+    let recorded = mock.requests();
+    assert!(
+        recorded
+            .iter()
+            .all(|r| !r.body.contains(vonage_verify::mock::MOCK_API_SECRET))
+    );
+    assert!(
+        recorded[0].body.contains("api_secret=%5Bredacted%5D"),
+        "{:?}",
+        recorded[0]
+    );
+}
+
+#[tokio::test]
+async fn v1_concurrency_cancel_window_and_events() {
+    let clock = ManualClock::new();
+    let mock = MockServer::builder()
+        .clock(clock.clone())
+        .start()
+        .await
+        .unwrap();
+    let client = mock.client().unwrap();
+    let started = client
+        .v1()
+        .request(&VerifyRequest::new(NUMBER, "ACME").workflow_id(6))
+        .await
+        .unwrap();
+    let error = client
+        .v1()
+        .request(&VerifyRequest::new(NUMBER, "ACME"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.v1().unwrap().status, Status::ConcurrentVerifications);
+    assert_eq!(
+        error.v1().unwrap().request_id.as_deref(),
+        Some(started.request_id.as_str())
+    );
+
+    // Workflow 6 is one SMS: no next event.
+    let error = client
+        .v1()
+        .trigger_next_event(&started.request_id)
+        .await
+        .unwrap_err();
+    assert_eq!(error.v1().unwrap().status, Status::CommandNotPossible);
+    // No cancel in the first 30 seconds.
+    let error = client.v1().cancel(&started.request_id).await.unwrap_err();
+    assert_eq!(error.v1().unwrap().status, Status::CommandNotPossible);
+    clock.advance(Duration::from_secs(30));
+    client.v1().cancel(&started.request_id).await.unwrap();
+    let found = client.v1().search(&started.request_id).await.unwrap();
+    assert_eq!(found.status, SearchStatus::Cancelled);
+}
+
+#[tokio::test]
+async fn v1_expiry_search_many_and_bad_credentials() {
+    let clock = ManualClock::new();
+    let mock = MockServer::builder()
+        .clock(clock.clone())
+        .start()
+        .await
+        .unwrap();
+    let client = mock.client().unwrap();
+    let first = client
+        .v1()
+        .request(&VerifyRequest::new(NUMBER, "ACME").pin_expiry(60))
+        .await
+        .unwrap();
+    let second = client
+        .v1()
+        .request(&VerifyRequest::new("447700900005", "ACME"))
+        .await
+        .unwrap();
+    clock.advance(Duration::from_secs(61));
+    let code = mock.code(&first.request_id).unwrap();
+    let error = client
+        .v1()
+        .check(&first.request_id, &code)
+        .await
+        .unwrap_err();
+    assert_eq!(error.v1().unwrap().status, Status::NotProcessed);
+    let both = client
+        .v1()
+        .search_many([first.request_id.as_str(), second.request_id.as_str()])
+        .await
+        .unwrap();
+    let states: Vec<_> = both.iter().map(|v| v.status.clone()).collect();
+    assert_eq!(states, [SearchStatus::Expired, SearchStatus::InProgress]);
+
+    let wrong = mock
+        .client_builder()
+        .api_key(ApiKey::new(MOCK_API_KEY, "nope"))
+        .build()
+        .unwrap();
+    let error = wrong
+        .v1()
+        .request(&VerifyRequest::new("447700900006", "ACME"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.v1().unwrap().status, Status::InvalidCredentials);
+}
