@@ -29,6 +29,7 @@
 mod auth;
 mod problem;
 mod state;
+mod templates;
 mod v1;
 mod v2;
 
@@ -135,6 +136,7 @@ impl MockServerBuilder {
         let app = Router::new()
             .merge(v1::routes())
             .merge(v2::routes())
+            .merge(templates::routes())
             .layer(middleware::from_fn_with_state(shared.clone(), record))
             .with_state(shared.clone());
         let task = tokio::spawn(async move {
@@ -257,6 +259,7 @@ struct Inner {
     /// Which API started each verification.
     api_of: std::collections::HashMap<String, &'static str>,
     requests: Vec<Recorded>,
+    templates: Vec<templates::Template>,
 }
 
 type AppState = State<Arc<Shared>>;

@@ -365,3 +365,88 @@ async fn v1_expiry_search_many_and_bad_credentials() {
         .unwrap_err();
     assert_eq!(error.v1().unwrap().status, Status::InvalidCredentials);
 }
+
+#[tokio::test]
+async fn v2_templates_and_fragments_are_stored_paged_and_refused_by_the_rules() {
+    use futures_util::TryStreamExt as _;
+    use vonage_verify::v2::TemplateUpdate;
+
+    let mock = MockServer::start().await.unwrap();
+    let v2 = mock.client().unwrap().v2().clone();
+    let mut ids = Vec::new();
+    for n in 0..10 {
+        ids.push(
+            v2.create_template(&format!("tpl-{n}"))
+                .await
+                .unwrap()
+                .template_id
+                .to_string(),
+        );
+    }
+    let full = v2.create_template("one-too-many").await.unwrap_err();
+    assert_eq!(kind(&full), Some(&ProblemKind::MaxTemplates), "{full}");
+    v2.delete_template(&ids[9]).await.unwrap();
+    let taken = v2.create_template("tpl-0").await.unwrap_err();
+    assert_eq!(kind(&taken), Some(&ProblemKind::TemplateExists), "{taken}");
+
+    // Pages of 4: three pages, followed by the stream through the `next` links.
+    let first = v2.templates_page(None, Some(4)).await.unwrap();
+    assert_eq!(
+        (first.total_items, first.total_pages, first.items.len()),
+        (9, 3, 4)
+    );
+    assert!(first.next.is_some());
+    let last = v2.templates_page(Some(3), Some(4)).await.unwrap();
+    assert_eq!((last.items.len(), last.next.is_none()), (1, true));
+    let all: Vec<_> = v2.templates(Some(4)).try_collect().await.unwrap();
+    assert_eq!(all.len(), 9);
+    assert!(all[0].is_default, "the first template is the default");
+
+    let renamed = v2
+        .update_template(
+            &ids[1],
+            &TemplateUpdate::new().name("renamed").is_default(true),
+        )
+        .await
+        .unwrap();
+    assert!(renamed.is_default);
+    assert!(
+        !v2.template(&ids[0]).await.unwrap().is_default,
+        "one default at a time"
+    );
+
+    let fragment = v2
+        .add_fragment(&ids[1], "sms", "en-us", "Your ${brand} code: ${code}")
+        .await
+        .unwrap();
+    let fragment_id = fragment.template_fragment_id.unwrap().to_string();
+    let twice = v2
+        .add_fragment(&ids[1], "sms", "en-us", "again")
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&twice), Some(&ProblemKind::FragmentExists), "{twice}");
+    v2.add_fragment(&ids[1], "voice", "en-us", "Your code is ${code}")
+        .await
+        .unwrap();
+    let fragments: Vec<_> = v2.fragments(&ids[1], None).try_collect().await.unwrap();
+    assert_eq!(fragments.len(), 2);
+    let updated = v2
+        .update_fragment(&ids[1], &fragment_id, "New ${code}")
+        .await
+        .unwrap();
+    assert_eq!(updated.text.as_deref(), Some("New ${code}"));
+    let busy = v2.delete_template(&ids[1]).await.unwrap_err();
+    assert_eq!(kind(&busy), Some(&ProblemKind::NotEmptyTemplate), "{busy}");
+    v2.delete_fragment(&ids[1], &fragment_id).await.unwrap();
+    let gone = v2.fragment(&ids[1], &fragment_id).await.unwrap_err();
+    assert_eq!(kind(&gone), Some(&ProblemKind::FragmentNotFound), "{gone}");
+    let missing = v2
+        .template("6a1d2b4c-0000-4000-8000-000000000000")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        kind(&missing),
+        Some(&ProblemKind::TemplateNotFound),
+        "{missing}"
+    );
+}
