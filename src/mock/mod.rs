@@ -135,8 +135,13 @@ impl MockServerBuilder {
         });
         let app = Router::new()
             .merge(v1::routes())
-            .merge(v2::routes())
-            .merge(templates::routes())
+            .merge(
+                v2::routes()
+                    .merge(templates::routes())
+                    // Every v2 route declares security (the silent-auth redirect, which does
+                    // not, would be added outside this layer).
+                    .route_layer(middleware::from_fn_with_state(shared.clone(), v2_auth)),
+            )
             .layer(middleware::from_fn_with_state(shared.clone(), record))
             .with_state(shared.clone());
         let task = tokio::spawn(async move {
@@ -281,6 +286,15 @@ fn redacted(bytes: &[u8]) -> String {
             (key, value)
         }))
         .finish()
+}
+
+/// Refuses a v2 request without the mock's credentials, before any handler runs.
+async fn v2_auth(State(shared): AppState, request: Request, next: Next) -> Response {
+    if shared.v2_auth_ok(request.headers()) {
+        next.run(request).await
+    } else {
+        problem::unauthorized()
+    }
 }
 
 /// Records each request, then hands it on.

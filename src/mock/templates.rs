@@ -8,7 +8,7 @@ use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::{Value, json};
@@ -162,10 +162,7 @@ fn body_object(body: &Bytes) -> Option<serde_json::Map<String, Value>> {
     }
 }
 
-async fn list(State(shared): AppState, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
-    if !shared.v2_auth_ok(&headers) {
-        return problem::unauthorized();
-    }
+async fn list(State(shared): AppState, RawQuery(query): RawQuery) -> Response {
     let inner = shared.lock();
     let items = inner
         .templates
@@ -176,10 +173,7 @@ async fn list(State(shared): AppState, RawQuery(query): RawQuery, headers: Heade
     page(&href, query.as_deref(), "templates", items)
 }
 
-async fn create(State(shared): AppState, headers: HeaderMap, body: Bytes) -> Response {
-    if !shared.v2_auth_ok(&headers) {
-        return problem::unauthorized();
-    }
+async fn create(State(shared): AppState, body: Bytes) -> Response {
     let name = body_object(&body).and_then(|b| b.get("name")?.as_str().map(str::to_owned));
     let Some(name) = name.filter(|n| valid_name(n)) else {
         return problem::invalid(&[("name".into(), "must be 1 to 64 of A-Z a-z 0-9 _ -".into())]);
@@ -212,10 +206,7 @@ async fn create(State(shared): AppState, headers: HeaderMap, body: Bytes) -> Res
     (StatusCode::CREATED, Json(reply)).into_response()
 }
 
-async fn read(State(shared): AppState, Path(id): Path<String>, headers: HeaderMap) -> Response {
-    if !shared.v2_auth_ok(&headers) {
-        return problem::unauthorized();
-    }
+async fn read(State(shared): AppState, Path(id): Path<String>) -> Response {
     let inner = shared.lock();
     match inner.templates.iter().find(|t| t.id == id) {
         Some(template) => Json(template_json(&shared.base_url, template)).into_response(),
@@ -223,15 +214,7 @@ async fn read(State(shared): AppState, Path(id): Path<String>, headers: HeaderMa
     }
 }
 
-async fn update(
-    State(shared): AppState,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if !shared.v2_auth_ok(&headers) {
-        return problem::unauthorized();
-    }
+async fn update(State(shared): AppState, Path(id): Path<String>, body: Bytes) -> Response {
     let Some(body) = body_object(&body) else {
         return problem::invalid(&[("body".into(), "must be a JSON object".into())]);
     };
@@ -278,10 +261,7 @@ async fn update(
     Json(template_json(&shared.base_url, &inner.templates[index])).into_response()
 }
 
-async fn remove(State(shared): AppState, Path(id): Path<String>, headers: HeaderMap) -> Response {
-    if !shared.v2_auth_ok(&headers) {
-        return problem::unauthorized();
-    }
+async fn remove(State(shared): AppState, Path(id): Path<String>) -> Response {
     let mut inner = shared.lock();
     let Some(index) = inner.templates.iter().position(|t| t.id == id) else {
         return template_not_found();
@@ -302,11 +282,7 @@ async fn list_fragments(
     State(shared): AppState,
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
-    headers: HeaderMap,
 ) -> Response {
-    if !shared.v2_auth_ok(&headers) {
-        return problem::unauthorized();
-    }
     let inner = shared.lock();
     let Some(template) = inner.templates.iter().find(|t| t.id == id) else {
         return template_not_found();
@@ -323,15 +299,7 @@ async fn list_fragments(
     page(&href, query.as_deref(), "template_fragments", items)
 }
 
-async fn add_fragment(
-    State(shared): AppState,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if !shared.v2_auth_ok(&headers) {
-        return problem::unauthorized();
-    }
+async fn add_fragment(State(shared): AppState, Path(id): Path<String>, body: Bytes) -> Response {
     let body = body_object(&body).unwrap_or_default();
     let text_of = |name: &str| body.get(name).and_then(Value::as_str).map(str::to_owned);
     let (channel, locale, text) = (text_of("channel"), text_of("locale"), text_of("text"));
@@ -393,11 +361,7 @@ fn now_text(shared: &Shared) -> String {
 async fn read_fragment(
     State(shared): AppState,
     Path((id, fragment_id)): Path<(String, String)>,
-    headers: HeaderMap,
 ) -> Response {
-    if !shared.v2_auth_ok(&headers) {
-        return problem::unauthorized();
-    }
     let inner = shared.lock();
     let Some(template) = inner.templates.iter().find(|t| t.id == id) else {
         return template_not_found();
@@ -411,12 +375,8 @@ async fn read_fragment(
 async fn update_fragment(
     State(shared): AppState,
     Path((id, fragment_id)): Path<(String, String)>,
-    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if !shared.v2_auth_ok(&headers) {
-        return problem::unauthorized();
-    }
     let text = body_object(&body).and_then(|b| b.get("text")?.as_str().map(str::to_owned));
     let Some(text) = text.filter(|t| !t.is_empty()) else {
         return problem::invalid(&[("text".into(), "is required".into())]);
@@ -438,11 +398,7 @@ async fn update_fragment(
 async fn remove_fragment(
     State(shared): AppState,
     Path((id, fragment_id)): Path<(String, String)>,
-    headers: HeaderMap,
 ) -> Response {
-    if !shared.v2_auth_ok(&headers) {
-        return problem::unauthorized();
-    }
     let mut inner = shared.lock();
     let Some(template) = inner.templates.iter_mut().find(|t| t.id == id) else {
         return template_not_found();
