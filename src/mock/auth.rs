@@ -24,6 +24,10 @@ impl std::fmt::Debug for Application {
 }
 
 impl Application {
+    pub(crate) fn id(&self) -> &str {
+        &self.id
+    }
+
     pub(crate) fn new(id: String, public_key_pem: &str) -> std::io::Result<Self> {
         let key = DecodingKey::from_rsa_pem(public_key_pem.as_bytes()).map_err(|e| {
             std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("public key: {e}"))

@@ -32,6 +32,9 @@ mod state;
 mod templates;
 mod v1;
 mod v2;
+mod webhooks;
+
+pub use webhooks::Delivery;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -42,8 +45,9 @@ use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 
-use crate::{ApiKey, Client, ClientBuilder, Clock, Error, SystemClock};
-use state::Verifications;
+use crate::webhook::testing::Signer;
+use crate::{ApiKey, Client, ClientBuilder, Clock, Error, SignatureSecret, SystemClock};
+use state::{Notice, Verifications};
 
 /// The API key and secret the mock accepts unless told otherwise.
 pub const MOCK_API_KEY: &str = "mockkey1";
@@ -92,6 +96,8 @@ pub struct MockServerBuilder {
     api_key: ApiKey,
     clock: Arc<dyn Clock>,
     application: Option<(String, String)>,
+    webhooks: Option<(String, SignatureSecret)>,
+    blocked_networks: std::collections::HashSet<String>,
 }
 
 impl MockServerBuilder {
@@ -113,16 +119,49 @@ impl MockServerBuilder {
         self
     }
 
+    /// Deliver v2's callbacks to `url`, signed with `secret` as Vonage signs them (an HS256
+    /// JWT in `Authorization`, with the mock's API key and, if set, the
+    /// [application](Self::application) in its claims). See [`MockServer::deliveries`].
+    pub fn webhooks(mut self, url: impl Into<String>, secret: SignatureSecret) -> Self {
+        self.webhooks = Some((url.into(), secret));
+        self
+    }
+
+    /// Puts a fraud-protection block on `network` (a network code such as `23410`), for v1's
+    /// network unblock to lift; unblocking a network without a block is a 404.
+    pub fn blocked_network(mut self, network: impl Into<String>) -> Self {
+        self.blocked_networks.insert(network.into());
+        self
+    }
+
     /// Starts serving on a random port of 127.0.0.1.
     ///
     /// # Errors
     ///
-    /// When no port can be bound, or the public key is not an RSA public key in PEM.
+    /// When no port can be bound, the public key is not an RSA public key in PEM, or the
+    /// webhook URL is not an absolute URL.
     pub async fn start(self) -> std::io::Result<MockServer> {
         let application = self
             .application
             .map(|(id, pem)| auth::Application::new(id, &pem))
             .transpose()?;
+        let webhooks = match self.webhooks {
+            None => None,
+            Some((url, secret)) => {
+                let url = reqwest::Url::parse(&url).map_err(|e| {
+                    std::io::Error::new(
+                        std::io::ErrorKind::InvalidInput,
+                        format!("the webhook URL is not an absolute URL: {e}"),
+                    )
+                })?;
+                let mut signer = Signer::new(secret.clone(), self.api_key.key());
+                if let Some(application) = &application {
+                    signer = signer.application_id(application.id());
+                }
+                let outbox = webhooks::Outbox::start(url, signer, self.clock.clone());
+                Some((outbox, secret))
+            }
+        };
         let listener =
             tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
         let address = listener.local_addr()?;
@@ -131,15 +170,19 @@ impl MockServerBuilder {
             api_key: self.api_key,
             application,
             clock: self.clock,
-            state: Mutex::new(Inner::default()),
+            webhooks,
+            state: Mutex::new(Inner {
+                blocked_networks: self.blocked_networks,
+                ..Inner::default()
+            }),
         });
         let app = Router::new()
             .merge(v1::routes())
+            .merge(v2::public_routes())
             .merge(
                 v2::routes()
                     .merge(templates::routes())
-                    // Every v2 route declares security (the silent-auth redirect, which does
-                    // not, would be added outside this layer).
+                    // Every v2 route but the silent-auth redirect declares security.
                     .route_layer(middleware::from_fn_with_state(shared.clone(), v2_auth)),
             )
             .layer(middleware::from_fn_with_state(shared.clone(), record))
@@ -175,6 +218,8 @@ impl MockServer {
             api_key: ApiKey::new(MOCK_API_KEY, MOCK_API_SECRET),
             clock: Arc::new(SystemClock),
             application: None,
+            webhooks: None,
+            blocked_networks: std::collections::HashSet::new(),
         }
     }
 
@@ -183,12 +228,17 @@ impl MockServer {
         &self.shared.base_url
     }
 
-    /// A client builder aimed at the mock, with the mock's API key and clock.
+    /// A client builder aimed at the mock, with the mock's API key and clock, and the
+    /// webhooks' signature secret when they are delivered.
     pub fn client_builder(&self) -> ClientBuilder {
-        Client::builder()
+        let builder = Client::builder()
             .base_url(self.base_url())
             .api_key(self.shared.api_key.clone())
-            .clock(self.shared.clock.clone())
+            .clock(self.shared.clock.clone());
+        match &self.shared.webhooks {
+            Some((_, secret)) => builder.signature_secret(secret.clone()),
+            None => builder,
+        }
     }
 
     /// A client aimed at the mock, with its API key.
@@ -233,6 +283,21 @@ impl MockServer {
     pub fn requests(&self) -> Vec<Recorded> {
         self.shared.lock().requests.clone()
     }
+
+    /// Every callback delivered so far, oldest first, once each one due by now has been
+    /// delivered (or has failed): verifications that lapsed on the mock's clock are
+    /// summed up first. Empty unless the mock was built with
+    /// [`webhooks`](MockServerBuilder::webhooks).
+    pub async fn deliveries(&self) -> Vec<Delivery> {
+        self.shared.dispatch();
+        match &self.shared.webhooks {
+            Some((outbox, _)) => {
+                outbox.flush().await;
+                outbox.delivered()
+            }
+            None => Vec::new(),
+        }
+    }
 }
 
 impl Drop for MockServer {
@@ -248,6 +313,7 @@ pub(crate) struct Shared {
     api_key: ApiKey,
     application: Option<auth::Application>,
     clock: Arc<dyn Clock>,
+    webhooks: Option<(webhooks::Outbox, SignatureSecret)>,
     state: Mutex<Inner>,
 }
 
@@ -255,6 +321,28 @@ impl Shared {
     fn lock(&self) -> MutexGuard<'_, Inner> {
         // A handler that panicked left consistent data: every change is one assignment.
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Queues the callbacks for what happened to v2 verifications since the last call.
+    fn dispatch(&self) {
+        let now = self.clock.now();
+        let mut inner = self.lock();
+        // Taken even without webhooks, so that notices do not pile up.
+        let notices = inner.verifications.take_notices(now);
+        let Some((outbox, _)) = &self.webhooks else {
+            return;
+        };
+        for notice in notices {
+            let (Notice::Started(id) | Notice::Finished(id)) = &notice;
+            if inner.api_of.get(id) != Some(&"v2") {
+                continue;
+            }
+            if let Some(verification) = inner.verifications.get(id, now) {
+                for outgoing in webhooks::callbacks(&notice, verification, &self.base_url) {
+                    outbox.send(outgoing);
+                }
+            }
+        }
     }
 }
 
@@ -265,6 +353,8 @@ struct Inner {
     api_of: std::collections::HashMap<String, &'static str>,
     requests: Vec<Recorded>,
     templates: Vec<templates::Template>,
+    /// Networks with a block that network unblock may lift.
+    blocked_networks: std::collections::HashSet<String>,
 }
 
 type AppState = State<Arc<Shared>>;
@@ -317,6 +407,9 @@ async fn record(State(shared): AppState, request: Request, next: Next) -> Respon
         auth_scheme,
         body: redacted(&bytes),
     });
-    next.run(Request::from_parts(parts, Body::from(bytes)))
-        .await
+    let response = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+    shared.dispatch();
+    response
 }

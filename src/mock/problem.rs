@@ -1,4 +1,5 @@
-//! The error bodies the mock answers with: RFC 7807 problems for v2, as the spec documents.
+//! The error bodies the mock answers with: RFC 7807 problems, as the specs document them for
+//! v2 and for v1's network unblock.
 
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -20,8 +21,19 @@ pub(crate) fn with(
     detail: &str,
     extra: Value,
 ) -> Response {
+    typed(status, &format!("{TYPES}{anchor}"), title, detail, extra)
+}
+
+/// A problem answer whose `type` is `type_url`.
+pub(crate) fn typed(
+    status: StatusCode,
+    type_url: &str,
+    title: &str,
+    detail: &str,
+    extra: Value,
+) -> Response {
     let mut body = json!({
-        "type": format!("{TYPES}{anchor}"),
+        "type": type_url,
         "title": title,
         "detail": detail,
         "instance": uuid::Uuid::new_v4().to_string(),

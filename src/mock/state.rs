@@ -38,6 +38,14 @@ pub(crate) struct Verification {
     pub(crate) steps: Vec<String>,
     pub(crate) step: usize,
     pub(crate) started: SystemTime,
+    /// When each step reached so far began.
+    pub(crate) initiated: Vec<SystemTime>,
+    /// Seconds each step lasts (v2's `channel_timeout`; v1's `pin_expiry`).
+    pub(crate) channel_timeout: u64,
+    /// A silent-auth step's `redirect_url`.
+    pub(crate) redirect_url: Option<String>,
+    /// Whether the device has followed the silent-auth check URL, which hands it the code.
+    pub(crate) silent_code_issued: bool,
     /// When the whole verification lapses.
     pub(crate) expires: SystemTime,
     pub(crate) finished: Option<SystemTime>,
@@ -71,21 +79,36 @@ pub(crate) enum Moved {
     NoMoreSteps,
 }
 
+/// Something that happened to a verification, for the webhooks to tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Notice {
+    Started(String),
+    /// Completed, failed, expired or cancelled.
+    Finished(String),
+}
+
 /// Every verification the mock has started.
 #[derive(Debug, Default)]
 pub(crate) struct Verifications {
     by_id: HashMap<String, Verification>,
     /// Start order, for the inbox.
     order: Vec<String>,
+    /// What happened since the last [`Verifications::take_notices`].
+    notices: Vec<Notice>,
 }
 
 impl Verifications {
     /// Lapses what has expired by `now`.
     fn tick(&mut self, now: SystemTime) {
-        for verification in self.by_id.values_mut() {
+        // In start order, so that lapses are told in a stable order.
+        for id in &self.order {
+            let Some(verification) = self.by_id.get_mut(id) else {
+                continue;
+            };
             if verification.stage == Stage::InProgress && now >= verification.expires {
                 verification.stage = Stage::Expired;
                 verification.finished = Some(verification.expires);
+                self.notices.push(Notice::Finished(verification.id.clone()));
             }
         }
     }
@@ -99,13 +122,25 @@ impl Verifications {
     }
 
     pub(crate) fn insert(&mut self, verification: Verification) {
+        self.notices.push(Notice::Started(verification.id.clone()));
         self.order.push(verification.id.clone());
         self.by_id.insert(verification.id.clone(), verification);
+    }
+
+    /// What happened since the last call, oldest first, with lapses up to `now` included.
+    pub(crate) fn take_notices(&mut self, now: SystemTime) -> Vec<Notice> {
+        self.tick(now);
+        std::mem::take(&mut self.notices)
     }
 
     pub(crate) fn get(&mut self, id: &str, now: SystemTime) -> Option<&Verification> {
         self.tick(now);
         self.by_id.get(id)
+    }
+
+    pub(crate) fn get_mut(&mut self, id: &str, now: SystemTime) -> Option<&mut Verification> {
+        self.tick(now);
+        self.by_id.get_mut(id)
     }
 
     /// In start order.
@@ -134,10 +169,12 @@ impl Verifications {
         if valid {
             verification.stage = Stage::Completed;
             verification.finished = Some(now);
+            self.notices.push(Notice::Finished(id.to_owned()));
             Checked::Verified
         } else if verification.wrong_codes() >= MAX_WRONG_CODES {
             verification.stage = Stage::Failed;
             verification.finished = Some(now);
+            self.notices.push(Notice::Finished(id.to_owned()));
             Checked::TooManyWrong
         } else {
             Checked::Wrong
@@ -161,6 +198,7 @@ impl Verifications {
         }
         verification.stage = Stage::Cancelled;
         verification.finished = Some(now);
+        self.notices.push(Notice::Finished(id.to_owned()));
         Moved::Done
     }
 
@@ -176,6 +214,7 @@ impl Verifications {
             return Moved::NoMoreSteps;
         }
         verification.step += 1;
+        verification.initiated.push(now);
         Moved::Done
     }
 }

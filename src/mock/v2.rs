@@ -9,23 +9,23 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::problem::{self, problem};
 use super::state::{Checked, Moved, Stage, Verification, digits};
+use super::webhooks::check_url;
 use super::{AppState, Shared};
+use crate::v2::raw::types as spec;
 
-/// The channels a workflow step may name.
-const CHANNELS: [&str; 7] = [
-    "sms",
-    "whatsapp",
-    "whatsapp_interactive",
-    "voice",
-    "email",
-    "silent_auth",
-    "rcs",
-];
+/// The routes that take no credentials: the device opens the silent-auth check URL.
+pub(crate) fn public_routes() -> Router<Arc<Shared>> {
+    Router::new().route(
+        "/v2/verify/{request_id}/silent-auth/redirect",
+        get(silent_auth_redirect),
+    )
+}
 
 pub(crate) fn routes() -> Router<Arc<Shared>> {
     Router::new()
@@ -64,6 +64,10 @@ async fn start(State(shared): AppState, body: Bytes) -> Response {
         steps: parsed.steps.clone(),
         step: 0,
         started: now,
+        initiated: vec![now],
+        channel_timeout: parsed.channel_timeout,
+        redirect_url: parsed.redirect_url,
+        silent_code_issued: false,
         expires: now + Duration::from_secs(parsed.channel_timeout) * steps,
         finished: None,
         stage: Stage::InProgress,
@@ -73,8 +77,7 @@ async fn start(State(shared): AppState, body: Bytes) -> Response {
     inner.api_of.insert(id.clone(), "v2");
     let mut reply = json!({ "request_id": id });
     if parsed.steps.first().is_some_and(|c| c == "silent_auth") {
-        reply["check_url"] =
-            format!("{}/v2/verify/{id}/silent-auth/redirect", shared.base_url).into();
+        reply["check_url"] = check_url(&shared.base_url, &id).into();
     }
     (StatusCode::ACCEPTED, Json(reply)).into_response()
 }
@@ -88,76 +91,81 @@ struct StartRequest {
     code_length: usize,
     channel_timeout: u64,
     client_ref: Option<String>,
+    redirect_url: Option<String>,
 }
 
 impl StartRequest {
     fn read(request: &Value) -> Result<Self, Vec<(String, String)>> {
         let mut invalid = Vec::new();
-        let mut fail =
-            |name: &str, reason: &str| invalid.push((name.to_owned(), reason.to_owned()));
-        let brand = request["brand"].as_str().unwrap_or_default().to_owned();
-        if brand.is_empty() || brand.chars().count() > 18 {
-            fail("brand", "must be 1 to 18 characters");
+        // The generated types carry the spec's patterns, lengths and enums, so the mock
+        // refuses exactly what the spec does; what they leave out is checked by hand below.
+        conforms::<spec::Brand>(request, "brand", &mut invalid);
+        conforms::<spec::ClientRef>(request, "client_ref", &mut invalid);
+        conforms::<spec::Code>(request, "code", &mut invalid);
+        conforms::<spec::CodeLength>(request, "code_length", &mut invalid);
+        conforms::<spec::Language>(request, "locale", &mut invalid);
+        conforms::<spec::TemplateId>(request, "template_id", &mut invalid);
+        conforms::<spec::FraudCheck>(request, "fraud_check", &mut invalid);
+        if request["brand"].is_null() {
+            invalid.push(("brand".into(), "is required".into()));
         }
         let workflow = request["workflow"].as_array().cloned().unwrap_or_default();
         if !(1..=3).contains(&workflow.len()) {
-            fail("workflow", "must have 1 to 3 steps");
+            invalid.push(("workflow".into(), "must have 1 to 3 steps".into()));
         }
         let mut steps = Vec::new();
         for (index, step) in workflow.iter().enumerate() {
+            // A step's fields depend on its channel: the spec's tagged union knows which.
+            if let Err(error) = serde_json::from_value::<spec::WorkflowStep>(step.clone()) {
+                invalid.push((format!("workflow[{index}]"), error.to_string()));
+            }
             let channel = step["channel"].as_str().unwrap_or_default();
-            if !CHANNELS.contains(&channel) {
-                fail(&format!("workflow[{index}].channel"), "is not a channel");
-            }
-            if step["to"].as_str().is_none_or(str::is_empty) {
-                fail(&format!("workflow[{index}].to"), "is required");
-            }
             if channel == "silent_auth" && index > 0 {
-                fail(
-                    &format!("workflow[{index}].channel"),
-                    "silent_auth must be the first step",
-                );
+                invalid.push((
+                    format!("workflow[{index}].channel"),
+                    "silent_auth must be the first step".into(),
+                ));
             }
             steps.push(channel.to_owned());
         }
-        let code_length = match &request["code_length"] {
-            Value::Null => 4,
-            value => match value.as_u64() {
-                Some(n @ 4..=10) => n as usize,
-                _ => {
-                    fail("code_length", "must be 4 to 10");
-                    4
-                }
-            },
-        };
+        // `ChannelTimeout` is a bare integer in the generated code: its range is checked here.
         let channel_timeout = match &request["channel_timeout"] {
             Value::Null => 300,
             value => match value.as_u64() {
                 Some(n @ 15..=900) => n,
                 _ => {
-                    fail("channel_timeout", "must be 15 to 900");
+                    invalid.push(("channel_timeout".into(), "must be 15 to 900".into()));
                     300
                 }
             },
         };
-        let code = request["code"].as_str().map(str::to_owned);
-        if code.as_deref().is_some_and(|c| {
-            !(4..=10).contains(&c.len()) || !c.chars().all(|c| c.is_ascii_alphanumeric())
-        }) {
-            fail("code", "must be 4 to 10 letters or digits");
-        }
         if !invalid.is_empty() {
             return Err(invalid);
         }
+        let text = |value: &Value| value.as_str().map(str::to_owned);
         Ok(Self {
-            brand,
-            to: workflow[0]["to"].as_str().unwrap_or_default().to_owned(),
+            brand: text(&request["brand"]).unwrap_or_default(),
+            to: text(&workflow[0]["to"]).unwrap_or_default(),
             steps,
-            code,
-            code_length,
+            code: text(&request["code"]),
+            code_length: request["code_length"]
+                .as_u64()
+                .and_then(|n| usize::try_from(n).ok())
+                .unwrap_or(4),
             channel_timeout,
-            client_ref: request["client_ref"].as_str().map(str::to_owned),
+            client_ref: text(&request["client_ref"]),
+            redirect_url: text(&workflow[0]["redirect_url"]),
         })
+    }
+}
+
+/// Records why `request[name]`, when present, is not a `T`.
+fn conforms<T: DeserializeOwned>(request: &Value, name: &str, invalid: &mut Vec<(String, String)>) {
+    let value = &request[name];
+    if !value.is_null()
+        && let Err(error) = serde_json::from_value::<T>(value.clone())
+    {
+        invalid.push((name.to_owned(), error.to_string()));
     }
 }
 
@@ -176,6 +184,7 @@ async fn check(State(shared): AppState, Path(request_id): Path<String>, body: By
             .steps
             .get(verification.step)
             .is_some_and(|c| c == "silent_auth")
+        && !verification.silent_code_issued
     {
         return problem(
             StatusCode::CONFLICT,
@@ -225,5 +234,48 @@ async fn next_workflow(State(shared): AppState, Path(request_id): Path<String>) 
             "There are no more events left to trigger.",
         ),
         Moved::NotFound => problem::not_found(&request_id),
+    }
+}
+
+/// What the device gets at the end of the silent-auth check: the mock plays a carrier that
+/// recognises the number at once. The code comes as JSON, or in the fragment of a redirect
+/// to the step's `redirect_url` when it has one.
+async fn silent_auth_redirect(State(shared): AppState, Path(request_id): Path<String>) -> Response {
+    let now = shared.clock.now();
+    let mut inner = shared.lock();
+    let Some(verification) = inner.verifications.get_mut(&request_id, now) else {
+        return problem::not_found(&request_id);
+    };
+    if verification.stage != Stage::InProgress {
+        return problem::not_found(&request_id);
+    }
+    if verification
+        .steps
+        .get(verification.step)
+        .map(String::as_str)
+        != Some("silent_auth")
+    {
+        return problem(
+            StatusCode::CONFLICT,
+            "conflict",
+            "Conflict",
+            "The current Verify workflow step is not silent authentication.",
+        );
+    }
+    verification.silent_code_issued = true;
+    let code = verification.code.clone();
+    match &verification.redirect_url {
+        Some(url) => {
+            let fragment = form_urlencoded::Serializer::new(String::new())
+                .append_pair("request_id", &request_id)
+                .append_pair("code", &code)
+                .finish();
+            (
+                StatusCode::FOUND,
+                [(http::header::LOCATION, format!("{url}#{fragment}"))],
+            )
+                .into_response()
+        }
+        None => Json(json!({"request_id": request_id, "code": code})).into_response(),
     }
 }

@@ -205,26 +205,56 @@ async fn v2_checks_credentials_and_application_jwts() {
     );
 }
 
-#[tokio::test]
-async fn v2_the_spec_constraints_are_checked_by_the_mock_too() {
-    // Sent by hand: the typed client refuses these before sending.
-    let mock = MockServer::start().await.unwrap();
+/// The names of the parameters a 422 problem lists.
+async fn refused_parameters(mock: &MockServer, body: serde_json::Value) -> Vec<String> {
     let response = reqwest::Client::new()
         .post(format!("{}/v2/verify", mock.base_url()))
         .basic_auth(MOCK_API_KEY, Some(vonage_verify::mock::MOCK_API_SECRET))
-        .json(&json!({"brand": "a brand name longer than eighteen", "workflow": [], "code_length": 3}))
+        .json(&body)
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 422);
     let body: serde_json::Value = response.json().await.unwrap();
-    let names: Vec<&str> = body["invalid_parameters"]
+    body["invalid_parameters"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| p["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(names, ["brand", "workflow", "code_length"]);
+        .map(|p| p["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn v2_the_spec_constraints_are_checked_by_the_mock_too() {
+    // Sent by hand: the typed client refuses these before sending.
+    let mock = MockServer::start().await.unwrap();
+    let top = json!({"brand": "a brand name longer than eighteen", "workflow": [], "code_length": 3,
+        "channel_timeout": 5, "locale": 7});
+    assert_eq!(
+        refused_parameters(&mock, top).await,
+        [
+            "brand",
+            "code_length",
+            "locale",
+            "workflow",
+            "channel_timeout"
+        ]
+    );
+    // Each step is read as the spec's union for its channel: WhatsApp needs `from`, a
+    // number has at most 50 characters, an unknown channel is refused, and silent auth only
+    // comes first.
+    let steps = json!({"brand": "ACME", "workflow": [
+        {"channel": "whatsapp", "to": "447700900001"},
+        {"channel": "sms", "to": "4".repeat(51)},
+        {"channel": "silent_auth", "to": "447700900001"},
+    ]});
+    assert_eq!(
+        refused_parameters(&mock, steps).await,
+        ["workflow[0]", "workflow[1]", "workflow[2].channel"]
+    );
+    let unknown = json!({"brand": "ACME", "workflow": [{"channel": "pigeon", "to": "1"}]});
+    assert_eq!(refused_parameters(&mock, unknown).await, ["workflow[0]"]);
+    assert!(mock.inbox().is_empty());
 }
 
 #[tokio::test]
