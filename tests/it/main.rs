@@ -6,6 +6,8 @@ mod config;
 #[cfg(feature = "mock")]
 mod mock;
 #[cfg(feature = "mock")]
+mod mock_v1;
+#[cfg(feature = "mock")]
 mod mock_webhooks;
 #[cfg(feature = "mock")]
 mod quickstart;

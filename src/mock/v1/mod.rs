@@ -28,7 +28,7 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route("/verify/check/{format}", post(lookup::check))
         .route("/verify/search/{format}", get(lookup::search))
         .route("/verify/control/{format}", post(lookup::control))
-        .route("/network-unblock", post(unblock::unblock))
+        .route("/verify/network-unblock", post(unblock::unblock))
 }
 
 /// A form or query string's fields, in order, repeated names kept.
