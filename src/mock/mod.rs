@@ -5,11 +5,15 @@
 //! the [inbox](MockServer::inbox); a check succeeds once with that code and fails the
 //! verification after three wrong ones; verifications lapse on the mock's [`Clock`]; a second
 //! verification to a number in progress is refused (409 in v2, status 10 in v1); cancel and
-//! next-step follow the API's rules; credentials are checked; every request is
-//! [recorded](MockServer::requests).
+//! next-step follow the API's rules; credentials and the spec's request constraints are
+//! checked; every request is [recorded](MockServer::requests). v1 answers in JSON or XML;
+//! v2's silent-auth check URL works; v2's callbacks are
+//! [delivered](MockServerBuilder::webhooks), signed, to a URL the test gives.
 //!
 //! It is a small axum server rather than a set of canned stubs: a contract test needs the
-//! answer to a check to depend on the start before it, which a stub cannot know.
+//! answer to a check to depend on the start before it, which a stub cannot know. Where the
+//! specs constrain a request, the mock reads it through the generated types, so it refuses
+//! what the spec refuses without a second copy of the rules.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]

@@ -31,7 +31,7 @@ pub(crate) async fn check(
     let form = super::form(&body);
     let format = match gate(&format, &headers, &shared, &form, CHECK, RESPONSE) {
         Ok(format) => format,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let reply = (|| {
         let id: spec::CheckRequestRequestId = conform(&form, "request_id", false)
@@ -98,7 +98,7 @@ pub(crate) async fn search(
     let form = super::form(query.unwrap_or_default().as_bytes());
     let format = match gate(&format, &headers, &shared, &form, SEARCH, RESPONSE) {
         Ok(format) => format,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     // `request_id` wins over `request_ids`, and only its first value counts (V1 facts, §6).
     let (ids, many): (Vec<&str>, bool) = match field(&form, "request_id") {
@@ -219,7 +219,7 @@ pub(crate) async fn control(
     let form = super::form(&body);
     let format = match gate(&format, &headers, &shared, &form, CONTROL, CONTROL_ROOT) {
         Ok(format) => format,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let Some(id) = field(&form, "request_id") else {
         return missing(CONTROL, CONTROL_ROOT, "request_id").into_response(format);

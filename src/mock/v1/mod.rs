@@ -109,13 +109,17 @@ pub(crate) fn gate(
     form: &Form,
     operation: &'static str,
     root: &'static str,
-) -> Result<Format, Response> {
+) -> Result<Format, Box<Response>> {
     let Some(format) = Format::parse(format) else {
-        return Err((StatusCode::NOT_FOUND, "unknown format").into_response());
+        return Err(Box::new(
+            (StatusCode::NOT_FOUND, "unknown format").into_response(),
+        ));
     };
     if shared.v1_auth_ok(headers, form) {
         Ok(format)
     } else {
-        Err(Reply::status(operation, root, 4, "Bad Credentials", None).into_response(format))
+        Err(Box::new(
+            Reply::status(operation, root, 4, "Bad Credentials", None).into_response(format),
+        ))
     }
 }

@@ -54,7 +54,7 @@ pub(crate) async fn request(
     let form = super::form(&body);
     let format = match gate(&format, &headers, &shared, &form, REQUEST, ROOT) {
         Ok(format) => format,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     match read_request(&form) {
         Ok(start) => started(&shared, start).into_response(format),
@@ -71,7 +71,7 @@ pub(crate) async fn psd2(
     let form = super::form(&body);
     let format = match gate(&format, &headers, &shared, &form, PSD2, ROOT) {
         Ok(format) => format,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     // PSD2 has no XML endpoint; the spec keeps `xml` in the path only for symmetry.
     if format == super::Format::Xml {
