@@ -31,6 +31,7 @@
 //! ```
 
 mod auth;
+mod clock;
 mod problem;
 mod state;
 mod templates;
@@ -38,6 +39,7 @@ mod v1;
 mod v2;
 mod webhooks;
 
+pub use clock::ManualClock;
 pub use webhooks::Delivery;
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -51,7 +53,7 @@ use axum::response::Response;
 
 use crate::webhook::testing::Signer;
 use crate::{ApiKey, Client, ClientBuilder, Clock, Error, SignatureSecret, SystemClock};
-use state::{Notice, Verifications};
+use state::{Api, Notice, Verifications};
 
 /// The API key and secret the mock accepts unless told otherwise.
 pub const MOCK_API_KEY: &str = "mockkey1";
@@ -191,11 +193,20 @@ impl MockServerBuilder {
             )
             .layer(middleware::from_fn_with_state(shared.clone(), record))
             .with_state(shared.clone());
-        let task = tokio::spawn(async move {
-            // The server ends when the MockServer is dropped (the task is aborted).
-            let _ = axum::serve(listener, app).await;
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            // Dropping the MockServer stops it: no new connections, and open keep-alive
+            // connections close, so a client cannot go on talking to a dropped mock's state.
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
         });
-        Ok(MockServer { shared, task })
+        Ok(MockServer {
+            shared,
+            stop: Some(stop),
+        })
     }
 }
 
@@ -203,7 +214,7 @@ impl MockServerBuilder {
 #[derive(Debug)]
 pub struct MockServer {
     shared: Arc<Shared>,
-    task: tokio::task::JoinHandle<()>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl MockServer {
@@ -254,17 +265,21 @@ impl MockServer {
         self.client_builder().build()
     }
 
-    /// Every code the mock has sent, oldest first.
+    /// One message per verification, oldest first: the code it sent (the same for every
+    /// step), to the first step's number or address. A silent-auth code is accepted only once
+    /// the check URL has been followed.
     pub fn inbox(&self) -> Vec<Message> {
         let now = self.shared.clock.now();
         let mut inner = self.shared.lock();
-        let api_of = inner.api_of.clone();
         inner
             .verifications
             .all(now)
             .into_iter()
             .map(|v| Message {
-                api: api_of.get(&v.id).copied().unwrap_or("v2"),
+                api: match v.api {
+                    Api::V1 => "v1",
+                    Api::V2 => "v2",
+                },
                 request_id: v.id,
                 to: v.to,
                 channel: v.steps.first().cloned().unwrap_or_default(),
@@ -292,6 +307,9 @@ impl MockServer {
     /// delivered (or has failed): verifications that lapsed on the mock's clock are
     /// summed up first. Empty unless the mock was built with
     /// [`webhooks`](MockServerBuilder::webhooks).
+    ///
+    /// Do not call it from the receiver's own handler: it would wait for the delivery the
+    /// handler is answering.
     pub async fn deliveries(&self) -> Vec<Delivery> {
         self.shared.dispatch();
         match &self.shared.webhooks {
@@ -306,7 +324,9 @@ impl MockServer {
 
 impl Drop for MockServer {
     fn drop(&mut self) {
-        self.task.abort();
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
     }
 }
 
@@ -338,10 +358,7 @@ impl Shared {
         };
         for notice in notices {
             let (Notice::Started(id) | Notice::Finished(id)) = &notice;
-            if inner.api_of.get(id) != Some(&"v2") {
-                continue;
-            }
-            if let Some(verification) = inner.verifications.get(id, now) {
+            if let Some(verification) = inner.verifications.get(Api::V2, id, now) {
                 for outgoing in webhooks::callbacks(&notice, verification, &self.base_url) {
                     outbox.send(outgoing);
                 }
@@ -353,8 +370,6 @@ impl Shared {
 #[derive(Debug, Default)]
 struct Inner {
     verifications: Verifications,
-    /// Which API started each verification.
-    api_of: std::collections::HashMap<String, &'static str>,
     requests: Vec<Recorded>,
     templates: Vec<templates::Template>,
     /// Networks with a block that network unblock may lift.
@@ -363,8 +378,8 @@ struct Inner {
 
 type AppState = State<Arc<Shared>>;
 
-/// The body as text, with a form's `api_secret` hidden: recorded requests end up in test
-/// output.
+/// A body or query string as text, with a form's `api_secret` hidden: recorded requests end
+/// up in test output.
 fn redacted(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
     if !text.contains("api_secret=") {
@@ -407,7 +422,7 @@ async fn record(State(shared): AppState, request: Request, next: Next) -> Respon
     shared.lock().requests.push(Recorded {
         method: parts.method.to_string(),
         path: parts.uri.path().to_owned(),
-        query: parts.uri.query().map(str::to_owned),
+        query: parts.uri.query().map(|query| redacted(query.as_bytes())),
         auth_scheme,
         body: redacted(&bytes),
     });

@@ -1,13 +1,22 @@
-//! The verification state machine both APIs of the mock share: codes, attempts, expiry,
-//! cancellation and steps, measured against the mock's clock.
+//! The verification state machine both APIs of the mock share: codes, attempts, steps that
+//! move on, expiry and cancellation, measured against the mock's clock.
 
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
 
 /// How many wrong codes a verification takes before it fails (both APIs).
 pub(crate) const MAX_WRONG_CODES: u8 = 3;
+/// A silent-auth code gets one try (v2 spec, check operation).
+pub(crate) const MAX_WRONG_SILENT_AUTH: u8 = 1;
 /// v1 refuses a cancel in a verification's first 30 seconds.
 pub(crate) const CANCEL_AFTER: Duration = Duration::from_secs(30);
+
+/// Which API started a verification: each sees only its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Api {
+    V1,
+    V2,
+}
 
 /// Where a verification stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +40,7 @@ pub(crate) struct Attempt {
 #[derive(Debug, Clone)]
 pub(crate) struct Verification {
     pub(crate) id: String,
+    pub(crate) api: Api,
     pub(crate) to: String,
     pub(crate) brand: String,
     pub(crate) code: String,
@@ -40,7 +50,8 @@ pub(crate) struct Verification {
     pub(crate) started: SystemTime,
     /// When each step reached so far began.
     pub(crate) initiated: Vec<SystemTime>,
-    /// Seconds each step lasts (v2's `channel_timeout`; v1's `pin_expiry`).
+    /// Seconds each step lasts before the next one starts (v2's `channel_timeout`, v1's
+    /// `next_event_wait`).
     pub(crate) channel_timeout: u64,
     /// A silent-auth step's `redirect_url`.
     pub(crate) redirect_url: Option<String>,
@@ -58,6 +69,41 @@ impl Verification {
     fn wrong_codes(&self) -> u8 {
         u8::try_from(self.attempts.iter().filter(|a| !a.valid).count()).unwrap_or(u8::MAX)
     }
+
+    pub(crate) fn channel(&self) -> &str {
+        self.steps.get(self.step).map_or("", String::as_str)
+    }
+
+    /// Moves to the steps whose time has come by `now`, then lapses the whole if its time
+    /// has come too. Returns whether it lapsed.
+    fn tick(&mut self, now: SystemTime) -> bool {
+        if self.stage != Stage::InProgress {
+            return false;
+        }
+        let every = Duration::from_secs(self.channel_timeout.max(1));
+        while self.step + 1 < self.steps.len() {
+            let next = self.initiated.last().copied().unwrap_or(self.started) + every;
+            if next > now || next >= self.expires {
+                break;
+            }
+            self.step += 1;
+            self.initiated.push(next);
+        }
+        if now >= self.expires {
+            self.stage = Stage::Expired;
+            self.finished = Some(self.expires);
+            return true;
+        }
+        false
+    }
+}
+
+/// Something that happened to a verification, for the webhooks to tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Notice {
+    Started(String),
+    /// Completed, failed, expired or cancelled.
+    Finished(String),
 }
 
 /// What a check did.
@@ -75,16 +121,11 @@ pub(crate) enum Checked {
 pub(crate) enum Moved {
     Done,
     NotFound,
+    /// A v1 cancel in the first 30 seconds.
     TooEarly,
+    /// A v1 cancel once the second step has started.
+    TooLate,
     NoMoreSteps,
-}
-
-/// Something that happened to a verification, for the webhooks to tell.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Notice {
-    Started(String),
-    /// Completed, failed, expired or cancelled.
-    Finished(String),
 }
 
 /// Every verification the mock has started.
@@ -98,27 +139,29 @@ pub(crate) struct Verifications {
 }
 
 impl Verifications {
-    /// Lapses what has expired by `now`.
+    /// Moves every verification on to `now`, in start order, so that lapses are told in a
+    /// stable order.
     fn tick(&mut self, now: SystemTime) {
-        // In start order, so that lapses are told in a stable order.
         for id in &self.order {
-            let Some(verification) = self.by_id.get_mut(id) else {
-                continue;
-            };
-            if verification.stage == Stage::InProgress && now >= verification.expires {
-                verification.stage = Stage::Expired;
-                verification.finished = Some(verification.expires);
-                self.notices.push(Notice::Finished(verification.id.clone()));
+            if let Some(verification) = self.by_id.get_mut(id)
+                && verification.tick(now)
+            {
+                self.notices.push(Notice::Finished(id.clone()));
             }
         }
     }
 
-    /// The verification in progress to `to`, if any: a second one is refused.
-    pub(crate) fn in_progress_to(&mut self, to: &str, now: SystemTime) -> Option<&Verification> {
+    /// The `api`'s verification in progress to `to`, if any: a second one is refused.
+    pub(crate) fn in_progress_to(
+        &mut self,
+        api: Api,
+        to: &str,
+        now: SystemTime,
+    ) -> Option<&Verification> {
         self.tick(now);
         self.by_id
             .values()
-            .find(|v| v.to == to && v.stage == Stage::InProgress)
+            .find(|v| v.api == api && v.to == to && v.stage == Stage::InProgress)
     }
 
     pub(crate) fn insert(&mut self, verification: Verification) {
@@ -133,14 +176,19 @@ impl Verifications {
         std::mem::take(&mut self.notices)
     }
 
-    pub(crate) fn get(&mut self, id: &str, now: SystemTime) -> Option<&Verification> {
+    /// The `api`'s verification `id`, moved on to `now`.
+    pub(crate) fn get_mut(
+        &mut self,
+        api: Api,
+        id: &str,
+        now: SystemTime,
+    ) -> Option<&mut Verification> {
         self.tick(now);
-        self.by_id.get(id)
+        self.by_id.get_mut(id).filter(|v| v.api == api)
     }
 
-    pub(crate) fn get_mut(&mut self, id: &str, now: SystemTime) -> Option<&mut Verification> {
-        self.tick(now);
-        self.by_id.get_mut(id)
+    pub(crate) fn get(&mut self, api: Api, id: &str, now: SystemTime) -> Option<&Verification> {
+        self.get_mut(api, id, now).map(|v| &*v)
     }
 
     /// In start order.
@@ -152,49 +200,57 @@ impl Verifications {
             .collect()
     }
 
-    pub(crate) fn check(&mut self, id: &str, code: &str, now: SystemTime) -> Checked {
-        self.tick(now);
-        let Some(verification) = self.by_id.get_mut(id) else {
+    /// The verification `id` of `api` if it is in progress.
+    fn running(&mut self, api: Api, id: &str, now: SystemTime) -> Option<&mut Verification> {
+        self.get_mut(api, id, now)
+            .filter(|v| v.stage == Stage::InProgress)
+    }
+
+    pub(crate) fn check(&mut self, api: Api, id: &str, code: &str, now: SystemTime) -> Checked {
+        let Some(verification) = self.running(api, id, now) else {
             return Checked::NotFound;
         };
-        if verification.stage != Stage::InProgress {
-            return Checked::NotFound;
-        }
         let valid = verification.code == code;
         verification.attempts.push(Attempt {
             at: now,
             code: code.to_owned(),
             valid,
         });
-        if valid {
+        let allowed = if verification.channel() == "silent_auth" {
+            MAX_WRONG_SILENT_AUTH
+        } else {
+            MAX_WRONG_CODES
+        };
+        let outcome = if valid {
             verification.stage = Stage::Completed;
-            verification.finished = Some(now);
-            self.notices.push(Notice::Finished(id.to_owned()));
             Checked::Verified
-        } else if verification.wrong_codes() >= MAX_WRONG_CODES {
+        } else if verification.wrong_codes() >= allowed {
             verification.stage = Stage::Failed;
-            verification.finished = Some(now);
-            self.notices.push(Notice::Finished(id.to_owned()));
             Checked::TooManyWrong
         } else {
-            Checked::Wrong
-        }
+            return Checked::Wrong;
+        };
+        verification.finished = Some(now);
+        self.notices.push(Notice::Finished(id.to_owned()));
+        outcome
     }
 
-    pub(crate) fn cancel(&mut self, id: &str, now: SystemTime, window: bool) -> Moved {
-        self.tick(now);
-        let Some(verification) = self.by_id.get_mut(id) else {
+    /// Cancels; v1 (`v1_rules`) refuses in the first 30 seconds and once the second step
+    /// has started.
+    pub(crate) fn cancel(&mut self, api: Api, id: &str, now: SystemTime) -> Moved {
+        let Some(verification) = self.running(api, id, now) else {
             return Moved::NotFound;
         };
-        if verification.stage != Stage::InProgress {
-            return Moved::NotFound;
-        }
-        if window
-            && now
+        if api == Api::V1 {
+            if now
                 .duration_since(verification.started)
                 .is_ok_and(|age| age < CANCEL_AFTER)
-        {
-            return Moved::TooEarly;
+            {
+                return Moved::TooEarly;
+            }
+            if verification.step > 0 {
+                return Moved::TooLate;
+            }
         }
         verification.stage = Stage::Cancelled;
         verification.finished = Some(now);
@@ -202,14 +258,10 @@ impl Verifications {
         Moved::Done
     }
 
-    pub(crate) fn next_step(&mut self, id: &str, now: SystemTime) -> Moved {
-        self.tick(now);
-        let Some(verification) = self.by_id.get_mut(id) else {
+    pub(crate) fn next_step(&mut self, api: Api, id: &str, now: SystemTime) -> Moved {
+        let Some(verification) = self.running(api, id, now) else {
             return Moved::NotFound;
         };
-        if verification.stage != Stage::InProgress {
-            return Moved::NotFound;
-        }
         if verification.step + 1 >= verification.steps.len() {
             return Moved::NoMoreSteps;
         }

@@ -115,7 +115,8 @@ fn page(href: &str, query: Option<&str>, key: &str, items: Vec<Value>) -> Respon
     }
     let shown: Vec<Value> = items
         .into_iter()
-        .skip((page - 1) * size)
+        // A hostile page number must not overflow: past the end is simply empty.
+        .skip((page - 1).saturating_mul(size))
         .take(size)
         .collect();
     Json(json!({

@@ -14,10 +14,13 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::problem::{self, problem};
-use super::state::{Checked, Moved, Stage, Verification, digits};
+use super::state::{Api, Checked, Moved, Stage, Verification, digits};
 use super::webhooks::check_url;
 use super::{AppState, Shared};
 use crate::v2::raw::types as spec;
+
+/// Seconds each step lasts when the request does not say (the spec's default).
+const DEFAULT_CHANNEL_TIMEOUT: u64 = 180;
 
 /// The routes that take no credentials: the device opens the silent-auth check URL.
 pub(crate) fn public_routes() -> Router<Arc<Shared>> {
@@ -45,7 +48,7 @@ async fn start(State(shared): AppState, body: Bytes) -> Response {
     };
     let now = shared.clock.now();
     let mut inner = shared.lock();
-    if let Some(running) = inner.verifications.in_progress_to(&parsed.to, now) {
+    if let Some(running) = inner.verifications.in_progress_to(Api::V2, &parsed.to, now) {
         return problem::with(
             StatusCode::CONFLICT,
             "concurrent",
@@ -58,6 +61,7 @@ async fn start(State(shared): AppState, body: Bytes) -> Response {
     let steps = parsed.steps.len() as u32;
     inner.verifications.insert(Verification {
         id: id.clone(),
+        api: Api::V2,
         to: parsed.to,
         brand: parsed.brand,
         code: parsed.code.unwrap_or_else(|| digits(parsed.code_length)),
@@ -74,7 +78,6 @@ async fn start(State(shared): AppState, body: Bytes) -> Response {
         attempts: Vec::new(),
         client_ref: parsed.client_ref,
     });
-    inner.api_of.insert(id.clone(), "v2");
     let mut reply = json!({ "request_id": id });
     if parsed.steps.first().is_some_and(|c| c == "silent_auth") {
         reply["check_url"] = check_url(&shared.base_url, &id).into();
@@ -130,12 +133,12 @@ impl StartRequest {
         }
         // `ChannelTimeout` is a bare integer in the generated code: its range is checked here.
         let channel_timeout = match &request["channel_timeout"] {
-            Value::Null => 300,
+            Value::Null => DEFAULT_CHANNEL_TIMEOUT,
             value => match value.as_u64() {
                 Some(n @ 15..=900) => n,
                 _ => {
                     invalid.push(("channel_timeout".into(), "must be 15 to 900".into()));
-                    300
+                    DEFAULT_CHANNEL_TIMEOUT
                 }
             },
         };
@@ -178,12 +181,9 @@ async fn check(State(shared): AppState, Path(request_id): Path<String>, body: By
     };
     let now = shared.clock.now();
     let mut inner = shared.lock();
-    if let Some(verification) = inner.verifications.get(&request_id, now)
+    if let Some(verification) = inner.verifications.get(Api::V2, &request_id, now)
         && verification.stage == Stage::InProgress
-        && verification
-            .steps
-            .get(verification.step)
-            .is_some_and(|c| c == "silent_auth")
+        && verification.channel() == "silent_auth"
         && !verification.silent_code_issued
     {
         return problem(
@@ -193,7 +193,7 @@ async fn check(State(shared): AppState, Path(request_id): Path<String>, body: By
             "The current Verify workflow step does not support a code.",
         );
     }
-    match inner.verifications.check(&request_id, &code, now) {
+    match inner.verifications.check(Api::V2, &request_id, &code, now) {
         Checked::Verified => (
             StatusCode::OK,
             Json(json!({"request_id": request_id, "status": "completed"})),
@@ -217,7 +217,11 @@ async fn check(State(shared): AppState, Path(request_id): Path<String>, body: By
 
 async fn cancel(State(shared): AppState, Path(request_id): Path<String>) -> Response {
     let now = shared.clock.now();
-    match shared.lock().verifications.cancel(&request_id, now, false) {
+    match shared
+        .lock()
+        .verifications
+        .cancel(Api::V2, &request_id, now)
+    {
         Moved::Done => StatusCode::NO_CONTENT.into_response(),
         _ => problem::not_found(&request_id),
     }
@@ -225,9 +229,13 @@ async fn cancel(State(shared): AppState, Path(request_id): Path<String>) -> Resp
 
 async fn next_workflow(State(shared): AppState, Path(request_id): Path<String>) -> Response {
     let now = shared.clock.now();
-    match shared.lock().verifications.next_step(&request_id, now) {
+    match shared
+        .lock()
+        .verifications
+        .next_step(Api::V2, &request_id, now)
+    {
         Moved::Done => StatusCode::OK.into_response(),
-        Moved::NoMoreSteps | Moved::TooEarly => problem(
+        Moved::NoMoreSteps | Moved::TooEarly | Moved::TooLate => problem(
             StatusCode::CONFLICT,
             "conflict",
             "Conflict",
@@ -243,18 +251,13 @@ async fn next_workflow(State(shared): AppState, Path(request_id): Path<String>) 
 async fn silent_auth_redirect(State(shared): AppState, Path(request_id): Path<String>) -> Response {
     let now = shared.clock.now();
     let mut inner = shared.lock();
-    let Some(verification) = inner.verifications.get_mut(&request_id, now) else {
+    let Some(verification) = inner.verifications.get_mut(Api::V2, &request_id, now) else {
         return problem::not_found(&request_id);
     };
     if verification.stage != Stage::InProgress {
         return problem::not_found(&request_id);
     }
-    if verification
-        .steps
-        .get(verification.step)
-        .map(String::as_str)
-        != Some("silent_auth")
-    {
+    if verification.channel() != "silent_auth" {
         return problem(
             StatusCode::CONFLICT,
             "conflict",

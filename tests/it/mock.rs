@@ -480,3 +480,21 @@ async fn v2_templates_and_fragments_are_stored_paged_and_refused_by_the_rules() 
         "{missing}"
     );
 }
+
+#[tokio::test]
+async fn a_page_far_past_the_end_is_empty_not_a_crash() {
+    let mock = MockServer::start().await.unwrap();
+    let response = reqwest::Client::new()
+        .get(format!(
+            "{}/v2/verify/templates?page={}&page_size=4",
+            mock.base_url(),
+            usize::MAX
+        ))
+        .basic_auth(MOCK_API_KEY, Some(vonage_verify::mock::MOCK_API_SECRET))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["_embedded"]["templates"], json!([]));
+}

@@ -371,3 +371,68 @@ async fn control_checks_its_command_against_the_spec() {
         .unwrap_err();
     assert_eq!(status_of(&early), Some(&Status::CommandNotPossible));
 }
+
+#[tokio::test]
+async fn each_api_sees_only_its_own_verifications() {
+    let mock = MockServer::start().await.unwrap();
+    let client = mock.client().unwrap();
+    let v1 = client
+        .v1()
+        .request(&VerifyRequest::new(NUMBER, "ACME"))
+        .await
+        .unwrap();
+    let v2 = client
+        .v2()
+        .start(
+            &vonage_verify::v2::StartRequest::new("ACME")
+                .step(vonage_verify::v2::Step::sms(NUMBER)),
+        )
+        .await
+        .unwrap();
+    let code = mock.code(&v1.request_id).unwrap();
+    let error = client
+        .v2()
+        .check_code(&v1.request_id, &code)
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404), "{error}");
+    let error = client.v1().search(&v2.request_id).await.unwrap_err();
+    assert_eq!(status_of(&error), Some(&Status::NotFound));
+}
+
+#[tokio::test]
+async fn v1_steps_move_on_after_next_event_wait_and_then_cancel_is_refused() {
+    let clock = ManualClock::new();
+    let mock = MockServer::builder()
+        .clock(clock.clone())
+        .start()
+        .await
+        .unwrap();
+    let client = mock.client().unwrap();
+    let form = [
+        ("number", NUMBER),
+        ("brand", "ACME"),
+        ("next_event_wait", "60"),
+        ("pin_expiry", "240"),
+    ];
+    raw_v1(&mock, "/verify/json", &form).await;
+    let id = mock.inbox()[0].request_id.clone();
+    clock.advance(Duration::from_secs(61));
+    let found = client.v1().search(&id).await.unwrap();
+    assert_eq!(found.events.len(), 2);
+    let late = client.v1().cancel(&id).await.unwrap_err();
+    assert_eq!(status_of(&late), Some(&Status::CommandNotPossible));
+    assert!(
+        late.to_string().contains("can't be cancelled now"),
+        "{late}"
+    );
+}
+
+#[tokio::test]
+async fn a_secret_in_the_query_is_not_recorded() {
+    let mock = MockServer::start().await.unwrap();
+    raw_v1(&mock, "/verify/search/json", &[("request_id", "abc")]).await;
+    let query = mock.requests()[0].query.clone().unwrap();
+    assert!(query.contains("api_secret=%5Bredacted%5D"), "{query}");
+    assert!(!query.contains(MOCK_API_SECRET), "{query}");
+}

@@ -158,7 +158,7 @@ async fn a_completed_verification_sends_its_event_then_its_summary() {
     assert_eq!(summary["client_ref"], "order9");
     assert_eq!(summary["submitted_at"], "2026-09-21T14:13:20.000Z");
     assert_eq!(summary["finalized_at"], "2026-09-21T14:13:40.000Z");
-    assert_eq!(summary["channel_timeout"], 300);
+    assert_eq!(summary["channel_timeout"], 180); // the spec's default
 }
 
 #[tokio::test]
@@ -365,4 +365,63 @@ async fn v1_verifications_send_no_callbacks() {
     let code = mock.code(&started.request_id).unwrap();
     client.v1().check(&started.request_id, &code).await.unwrap();
     assert!(mock.deliveries().await.is_empty());
+}
+
+#[tokio::test]
+async fn steps_move_on_by_themselves_when_their_time_is_up() {
+    let clock = ManualClock::new();
+    let (mock, received) = mock_with_hooks(clock.clone()).await;
+    let client = mock.client().unwrap();
+    let request = StartRequest::new("ACME")
+        .step(Step::sms(NUMBER))
+        .step(Step::voice(NUMBER))
+        .channel_timeout(60);
+    let started = client.v2().start(&request).await.unwrap();
+    clock.advance(Duration::from_secs(61));
+    let code = mock.code(&started.request_id).unwrap();
+    client
+        .v2()
+        .check_code(&started.request_id, &code)
+        .await
+        .unwrap();
+    mock.deliveries().await;
+    assert_eq!(
+        story(&mock, &received),
+        [
+            "event voice completed",
+            "summary completed [sms:expired voice:completed]"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_silent_auth_code_gets_one_try() {
+    let (mock, received) = mock_with_hooks(ManualClock::new()).await;
+    let client = mock.client().unwrap();
+    let request = StartRequest::new("ACME").step(Step::silent_auth(NUMBER));
+    let started = client.v2().start(&request).await.unwrap();
+    client
+        .v2()
+        .complete_silent_auth(started.check_url.as_deref().unwrap(), None)
+        .await
+        .unwrap();
+    let wrong = client
+        .v2()
+        .check_code(&started.request_id, "0000x")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        wrong.problem().map(|p| &p.kind),
+        Some(&ProblemKind::Expired),
+        "{wrong}"
+    );
+    mock.deliveries().await;
+    assert_eq!(
+        story(&mock, &received),
+        [
+            "silent_auth action_pending with check_url",
+            "silent_auth failed",
+            "summary failed [silent_auth:failed]",
+        ]
+    );
 }

@@ -9,7 +9,7 @@ use axum::response::Response;
 
 use super::{Fields, Node, Reply, conform, field, gate, invalid, missing};
 use crate::mock::AppState;
-use crate::mock::state::{Checked, Moved, Stage, Verification};
+use crate::mock::state::{Api, Checked, Moved, Stage, Verification};
 use crate::v1::raw::types as spec;
 
 const CHECK: &str = "verify_check";
@@ -50,7 +50,7 @@ pub(crate) async fn check(
 
 fn checked(shared: &crate::mock::Shared, id: &str, code: &str) -> Reply {
     let now = shared.clock.now();
-    match shared.lock().verifications.check(id, code, now) {
+    match shared.lock().verifications.check(Api::V1, id, code, now) {
         Checked::Verified => Reply::new(CHECK, RESPONSE)
             .text("request_id", id)
             .text("event_id", uuid::Uuid::new_v4().simple().to_string())
@@ -70,7 +70,7 @@ fn checked(shared: &crate::mock::Shared, id: &str, code: &str) -> Reply {
             CHECK,
             RESPONSE,
             17,
-            "The wrong code was provided too many times. Workflow terminated",
+            "The wrong code was provided too many times. Request terminated",
             None,
         ),
         Checked::NotFound => not_found(CHECK, RESPONSE, id),
@@ -122,7 +122,7 @@ pub(crate) async fn search(
     let mut inner = shared.lock();
     let found: Vec<Fields> = ids
         .iter()
-        .filter_map(|id| inner.verifications.get(id, now).map(described))
+        .filter_map(|id| inner.verifications.get(Api::V1, id, now).map(described))
         .collect();
     let reply = match (found.len(), many) {
         // The live service sends no `request_id` with this one (V1 facts, §7).
@@ -232,8 +232,10 @@ pub(crate) async fn control(
     let now = shared.clock.now();
     let mut inner = shared.lock();
     let moved = match command {
-        spec::ControlRequestCmd::Cancel => inner.verifications.cancel(id, now, true),
-        spec::ControlRequestCmd::TriggerNextEvent => inner.verifications.next_step(id, now),
+        spec::ControlRequestCmd::Cancel => inner.verifications.cancel(Api::V1, id, now),
+        spec::ControlRequestCmd::TriggerNextEvent => {
+            inner.verifications.next_step(Api::V1, id, now)
+        }
     };
     let reply = match moved {
         Moved::Done => Reply::new(CONTROL, CONTROL_ROOT)
@@ -244,7 +246,16 @@ pub(crate) async fn control(
             CONTROL_ROOT,
             19,
             &format!(
-                "Verification request  ['{id}'] can't be cancelled within the first 30 seconds."
+                "Verification request ['{id}'] can't be cancelled within the first 30 seconds."
+            ),
+            None,
+        ),
+        Moved::TooLate => Reply::status(
+            CONTROL,
+            CONTROL_ROOT,
+            19,
+            &format!(
+                "Verification request  ['{id}'] can't be cancelled now. Too many attempts to re-deliver have already been made."
             ),
             None,
         ),
@@ -255,7 +266,13 @@ pub(crate) async fn control(
             &format!("No more events are left to execute for the request ['{id}']"),
             None,
         ),
-        Moved::NotFound => not_found(CONTROL, CONTROL_ROOT, id),
+        Moved::NotFound => Reply::status(
+            CONTROL,
+            CONTROL_ROOT,
+            6,
+            &format!("The requestId '{id}' does not exist or its no longer active."),
+            None,
+        ),
     };
     reply.into_response(format)
 }

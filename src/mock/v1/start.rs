@@ -9,7 +9,7 @@ use axum::response::Response;
 
 use super::{Form, Reply, conform, field, gate, integer, invalid, missing};
 use crate::mock::AppState;
-use crate::mock::state::{Stage, Verification, digits};
+use crate::mock::state::{Api, Stage, Verification, digits};
 use crate::v1::raw::types as spec;
 
 const REQUEST: &str = "verify_request";
@@ -43,6 +43,8 @@ struct Start {
     code: String,
     steps: Vec<String>,
     pin_expiry: u64,
+    /// `next_event_wait`: how long each step lasts.
+    wait: u64,
 }
 
 pub(crate) async fn request(
@@ -99,7 +101,7 @@ fn read_request(form: &Form) -> Result<Start, Reply> {
         conform(form, "workflow_id", true).map_err(|()| invalid("workflow_id"))?;
     let pin_code: Option<spec::VerifyRequestPinCode> =
         conform(form, "pin_code", false).map_err(|()| invalid("pin_code"))?;
-    let pin_expiry = pin_expiry(form).map_err(invalid)?;
+    let (pin_expiry, wait) = timing(form).map_err(invalid)?;
     Ok(Start {
         number: number.to_owned(),
         brand: String::from(brand),
@@ -109,6 +111,7 @@ fn read_request(form: &Form) -> Result<Start, Reply> {
         ),
         steps: workflow(workflow_id.map_or(1, |id| *id)).ok_or_else(|| invalid("workflow_id"))?,
         pin_expiry,
+        wait,
     })
 }
 
@@ -130,35 +133,38 @@ fn read_psd2(form: &Form) -> Result<Start, Reply> {
         conform(form, "code_length", true).map_err(|()| invalid("code_length"))?;
     let workflow_id: Option<spec::Psd2RequestWorkflowId> =
         conform(form, "workflow_id", true).map_err(|()| invalid("workflow_id"))?;
-    let pin_expiry = pin_expiry(form).map_err(invalid)?;
+    let (pin_expiry, wait) = timing(form).map_err(invalid)?;
     Ok(Start {
         number: number.to_owned(),
         brand: String::from(payee),
         code: digits(code_length.map_or(4, |n| usize::try_from(*n).unwrap_or(4))),
         steps: workflow(workflow_id.map_or(1, |id| *id)).ok_or_else(|| invalid("workflow_id"))?,
         pin_expiry,
+        wait,
     })
 }
 
-/// `pin_expiry` (60 to 3600 s) as the spec relates it to `next_event_wait` (60 to 900 s):
-/// when both are set and it is not a multiple of the wait, it becomes the wait.
-fn pin_expiry(form: &Form) -> Result<u64, &'static str> {
+/// `pin_expiry` (60 to 3600 s) and `next_event_wait` (60 to 900 s), as the spec relates
+/// them: when both are set and the expiry is not a multiple of the wait, it becomes the wait.
+fn timing(form: &Form) -> Result<(u64, u64), &'static str> {
     let pin_expiry = integer(form, "pin_expiry", 60..=3600, 300).map_err(|()| "pin_expiry")?;
     let wait = integer(form, "next_event_wait", 60..=900, 300).map_err(|()| "next_event_wait")?;
-    Ok(
-        if field(form, "next_event_wait").is_some() && pin_expiry % wait != 0 {
-            wait
-        } else {
-            pin_expiry
-        },
-    )
+    let pin_expiry = if field(form, "next_event_wait").is_some() && pin_expiry % wait != 0 {
+        wait
+    } else {
+        pin_expiry
+    };
+    Ok((pin_expiry, wait))
 }
 
 /// Starts the verification, or refuses a second one to the same number (status 10).
 fn started(shared: &crate::mock::Shared, start: Start) -> Reply {
     let now = shared.clock.now();
     let mut inner = shared.lock();
-    if let Some(running) = inner.verifications.in_progress_to(&start.number, now) {
+    if let Some(running) = inner
+        .verifications
+        .in_progress_to(Api::V1, &start.number, now)
+    {
         return Reply::status(
             REQUEST,
             ROOT,
@@ -170,6 +176,7 @@ fn started(shared: &crate::mock::Shared, start: Start) -> Reply {
     let id = uuid::Uuid::new_v4().simple().to_string();
     inner.verifications.insert(Verification {
         id: id.clone(),
+        api: Api::V1,
         to: start.number,
         brand: start.brand,
         code: start.code,
@@ -177,7 +184,7 @@ fn started(shared: &crate::mock::Shared, start: Start) -> Reply {
         step: 0,
         started: now,
         initiated: vec![now],
-        channel_timeout: start.pin_expiry,
+        channel_timeout: start.wait,
         redirect_url: None,
         silent_code_issued: false,
         expires: now + Duration::from_secs(start.pin_expiry),
@@ -186,7 +193,6 @@ fn started(shared: &crate::mock::Shared, start: Start) -> Reply {
         attempts: Vec::new(),
         client_ref: None,
     });
-    inner.api_of.insert(id.clone(), "v1");
     Reply::new(REQUEST, ROOT)
         .text("request_id", id)
         .text("status", "0")

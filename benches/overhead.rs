@@ -1,0 +1,414 @@
+//! What the client costs over hand-written reqwest: a v2 start-then-check round trip, and
+//! 10,000 starts with 256 in flight, both against one canned local server.
+//!
+//! `cargo bench --bench overhead` measures wall time (one run, interleaved, ratios) and, when
+//! valgrind is installed, the client's instructions per round trip with callgrind. The server
+//! runs in a child process, so neither its work nor its threads are counted.
+//!
+//! The binary has three modes: no arguments (or cargo's `--bench`) runs everything; `serve`
+//! is the child server; `count KIND N ADDR` is what callgrind measures: one warm-up round
+//! trip (connection set up, token minted), then N more.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use serde::Deserialize;
+use vonage_verify::v2::{StartRequest, Step};
+use vonage_verify::{ApiKey, Client, PrivateKey, V2Auth};
+
+const KEY: &str = "benchkey";
+const SECRET: &str = "bench-secret";
+const APPLICATION_ID: &str = "aaaaaaaa-bbbb-4ccc-8ddd-0123456789ab";
+const PRIVATE_KEY: &str = include_str!("../tests/fixtures/keys/rsa-private.pem");
+const NUMBER: &str = "447700900001";
+const REQUEST_ID: &str = "c11236f4-00bf-4b89-84ba-88b25df97315";
+
+/// Who makes the requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// This crate, Basic auth.
+    Ours,
+    /// This crate, application JWTs (cached).
+    OursJwt,
+    /// The same two exchanges written with reqwest and serde, Basic auth.
+    Hand,
+    /// Hand-written with one pre-minted bearer token.
+    HandJwt,
+}
+
+impl Kind {
+    const ALL: [Kind; 4] = [Kind::Ours, Kind::OursJwt, Kind::Hand, Kind::HandJwt];
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Ours => "ours",
+            Kind::OursJwt => "ours-jwt",
+            Kind::Hand => "hand",
+            Kind::HandJwt => "hand-jwt",
+        }
+    }
+
+    fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+}
+
+/// One way of making the calls, ready to run.
+enum Caller {
+    Ours(Client),
+    Hand {
+        http: reqwest::Client,
+        base: String,
+        authorization: String,
+    },
+}
+
+#[derive(Deserialize)]
+struct Started {
+    request_id: String,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)] // Read as the typed client reads it.
+struct Checked {
+    request_id: String,
+    status: String,
+}
+
+impl Caller {
+    fn new(kind: Kind, base: &str) -> Self {
+        let key = || PrivateKey::from_pem(PRIVATE_KEY).expect("the test key loads");
+        match kind {
+            Kind::Ours => Caller::Ours(
+                Client::builder()
+                    .base_url(base)
+                    .api_key(ApiKey::new(KEY, SECRET))
+                    .v2_auth(V2Auth::Basic)
+                    .build()
+                    .expect("client"),
+            ),
+            Kind::OursJwt => Caller::Ours(
+                Client::builder()
+                    .base_url(base)
+                    .application(APPLICATION_ID, key())
+                    .v2_auth(V2Auth::Jwt)
+                    .build()
+                    .expect("client"),
+            ),
+            Kind::Hand | Kind::HandJwt => {
+                let authorization = if kind == Kind::Hand {
+                    use base64::Engine as _;
+                    let pair = format!("{KEY}:{SECRET}");
+                    format!(
+                        "Basic {}",
+                        base64::engine::general_purpose::STANDARD.encode(pair)
+                    )
+                } else {
+                    let client = Client::builder()
+                        .application(APPLICATION_ID, key())
+                        .build()
+                        .expect("client");
+                    let token = client.application_jwt().expect("a token");
+                    format!("Bearer {}", secrecy::ExposeSecret::expose_secret(&token))
+                };
+                Caller::Hand {
+                    http: reqwest::Client::new(),
+                    base: base.to_owned(),
+                    authorization,
+                }
+            }
+        }
+    }
+
+    async fn start(&self) -> String {
+        match self {
+            Caller::Ours(client) => {
+                let request = StartRequest::new("ACME").step(Step::sms(NUMBER));
+                client.v2().start(&request).await.expect("start").request_id
+            }
+            Caller::Hand {
+                http,
+                base,
+                authorization,
+            } => {
+                let body = serde_json::json!({
+                    "brand": "ACME",
+                    "workflow": [{"channel": "sms", "to": NUMBER}],
+                });
+                let response = http
+                    .post(format!("{base}/v2/verify"))
+                    .header("authorization", authorization)
+                    .json(&body)
+                    .send()
+                    .await
+                    .expect("start");
+                assert_eq!(response.status(), 202);
+                let started: Started = response.json().await.expect("start reply");
+                started.request_id
+            }
+        }
+    }
+
+    async fn check(&self, request_id: &str) {
+        match self {
+            Caller::Ours(client) => {
+                client
+                    .v2()
+                    .check_code(request_id, "1234")
+                    .await
+                    .expect("check");
+            }
+            Caller::Hand {
+                http,
+                base,
+                authorization,
+            } => {
+                let response = http
+                    .post(format!("{base}/v2/verify/{request_id}"))
+                    .header("authorization", authorization)
+                    .json(&serde_json::json!({"code": "1234"}))
+                    .send()
+                    .await
+                    .expect("check");
+                assert_eq!(response.status(), 200);
+                let _: Checked = response.json().await.expect("check reply");
+            }
+        }
+    }
+
+    async fn round_trip(&self) {
+        let id = self.start().await;
+        self.check(&id).await;
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("serve") => serve(),
+        Some("count") => count(&args[1..]),
+        _ => run_all(),
+    }
+}
+
+/// The canned server: a start is accepted, a check completes.
+fn serve() {
+    use axum::Router;
+    use axum::http::StatusCode;
+    use axum::routing::post;
+
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let app = Router::new()
+            .route(
+                "/v2/verify",
+                post(|| async {
+                    (
+                        StatusCode::ACCEPTED,
+                        [("content-type", "application/json")],
+                        format!(r#"{{"request_id":"{REQUEST_ID}"}}"#),
+                    )
+                }),
+            )
+            .route(
+                "/v2/verify/{id}",
+                post(|| async {
+                    (
+                        [("content-type", "application/json")],
+                        format!(r#"{{"request_id":"{REQUEST_ID}","status":"completed"}}"#),
+                    )
+                }),
+            );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        println!("{}", listener.local_addr().expect("address"));
+        axum::serve(listener, app).await.expect("serve");
+    });
+}
+
+/// The server in a child process, and its base URL.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start() -> Self {
+        let mut child = Command::new(std::env::current_exe().expect("own path"))
+            .arg("serve")
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the server starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("the server's address");
+        Server {
+            child,
+            base: format!("http://{}", line.trim()),
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What callgrind runs: one warm-up round trip, then `n`.
+fn count(args: &[String]) {
+    let kind = Kind::parse(&args[0]).expect("a kind");
+    let n: usize = args[1].parse().expect("a count");
+    let base = &args[2];
+    // One thread: all the client's work happens on the thread callgrind counts.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let caller = Caller::new(kind, base);
+        caller.round_trip().await;
+        for _ in 0..n {
+            caller.round_trip().await;
+        }
+    });
+}
+
+fn run_all() {
+    let server = Server::start();
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    println!("## Round trip (v2 start then check), wall time, one run");
+    round_trips(&runtime, &server.base);
+    println!("\n## 10,000 starts, 256 in flight, one client");
+    concurrency(&runtime, &server.base);
+    println!("\n## Client instructions per round trip (callgrind)");
+    instructions(&server.base);
+}
+
+/// Batches of round trips, alternating between the kinds so that the machine's noise
+/// falls on all of them; the median batch time of each.
+fn round_trips(runtime: &tokio::runtime::Runtime, base: &str) {
+    const BATCH: usize = 200;
+    const BATCHES: usize = 15;
+    let callers: Vec<(Kind, Caller)> = Kind::ALL
+        .into_iter()
+        .map(|kind| (kind, Caller::new(kind, base)))
+        .collect();
+    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); callers.len()];
+    runtime.block_on(async {
+        for (_, caller) in &callers {
+            caller.round_trip().await;
+        }
+        for _ in 0..BATCHES {
+            for (index, (_, caller)) in callers.iter().enumerate() {
+                let started = Instant::now();
+                for _ in 0..BATCH {
+                    caller.round_trip().await;
+                }
+                times[index].push(started.elapsed() / BATCH as u32);
+            }
+        }
+    });
+    let medians: Vec<Duration> = times.iter_mut().map(|t| median(t)).collect();
+    let hand = medians[2];
+    for ((kind, _), median) in callers.iter().zip(&medians) {
+        println!(
+            "{:>9}: {:>8.1} µs per round trip, {:.3}x hand",
+            kind.name(),
+            median.as_secs_f64() * 1e6,
+            median.as_secs_f64() / hand.as_secs_f64()
+        );
+    }
+}
+
+fn median(times: &mut [Duration]) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+/// 10,000 starts through one client with 256 in flight, hand-written first then ours, three
+/// times each, alternating; the best throughput of each.
+fn concurrency(runtime: &tokio::runtime::Runtime, base: &str) {
+    const STARTS: usize = 10_000;
+    const IN_FLIGHT: usize = 256;
+    let mut best = [0.0_f64; 2];
+    for _ in 0..3 {
+        for (slot, kind) in [(0, Kind::Hand), (1, Kind::Ours)] {
+            let caller = Caller::new(kind, base);
+            let elapsed = runtime.block_on(async {
+                let started = Instant::now();
+                let done = futures_util::stream::iter(0..STARTS)
+                    .map(|_| caller.start())
+                    .buffer_unordered(IN_FLIGHT)
+                    .count()
+                    .await;
+                assert_eq!(done, STARTS, "every start succeeded");
+                started.elapsed()
+            });
+            best[slot] = best[slot].max(STARTS as f64 / elapsed.as_secs_f64());
+        }
+    }
+    println!("     hand: {:>8.0} starts/s", best[0]);
+    println!(
+        "     ours: {:>8.0} starts/s, {:.1}% of hand, no errors",
+        best[1],
+        100.0 * best[1] / best[0]
+    );
+}
+
+/// Instructions per round trip from two callgrind runs per kind (warm-up only, and warm-up
+/// plus 200), so set-up costs cancel out.
+fn instructions(base: &str) {
+    const N: usize = 200;
+    if Command::new("valgrind").arg("--version").output().is_err() {
+        println!("valgrind is not installed: skipped");
+        return;
+    }
+    let mut per_trip = Vec::new();
+    for kind in Kind::ALL {
+        let total = |n: usize| callgrind(kind, n, base);
+        let delta = total(N).saturating_sub(total(0));
+        per_trip.push((kind, delta as f64 / N as f64));
+    }
+    let hand = per_trip[2].1;
+    let hand_jwt = per_trip[3].1;
+    for (kind, count) in &per_trip {
+        let versus = match kind {
+            Kind::OursJwt => format!(
+                "{:.3}x hand, {:.3}x hand-jwt",
+                count / hand,
+                count / hand_jwt
+            ),
+            _ => format!("{:.3}x hand", count / hand),
+        };
+        println!(
+            "{:>9}: {:>9.0} instructions per round trip, {versus}",
+            kind.name(),
+            count
+        );
+    }
+}
+
+fn callgrind(kind: Kind, n: usize, base: &str) -> u64 {
+    let out = std::env::temp_dir().join(format!("vonage-verify-callgrind-{}", std::process::id()));
+    let output = Command::new("valgrind")
+        .arg("--tool=callgrind")
+        .arg(format!("--callgrind-out-file={}", out.display()))
+        .arg(std::env::current_exe().expect("own path"))
+        .args(["count", kind.name(), &n.to_string(), base])
+        .output()
+        .expect("valgrind runs");
+    let _ = std::fs::remove_file(&out);
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "callgrind failed: {log}");
+    // "==123== Collected : 456789"
+    log.lines()
+        .find_map(|line| line.split("Collected :").nth(1))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no total in callgrind's output: {log}"))
+}

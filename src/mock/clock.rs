@@ -1,0 +1,46 @@
+//! A clock a test moves by hand.
+
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, SystemTime};
+
+use crate::Clock;
+
+/// A [`Clock`] that stands still until the test moves it: give the same one to the mock
+/// ([`MockServerBuilder::clock`](super::MockServerBuilder::clock)) and to the client, and
+/// expiry, steps moving on, JWT lifetimes and webhook timestamps follow it.
+///
+/// ```
+/// use std::sync::Arc;
+/// use std::time::{Duration, SystemTime};
+/// use vonage_verify::Clock;
+/// use vonage_verify::mock::ManualClock;
+///
+/// let clock = Arc::new(ManualClock::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_790_000_000)));
+/// clock.advance(Duration::from_secs(301));
+/// assert_eq!(clock.now(), SystemTime::UNIX_EPOCH + Duration::from_secs(1_790_000_301));
+/// ```
+#[derive(Debug)]
+pub struct ManualClock(Mutex<SystemTime>);
+
+impl ManualClock {
+    /// A clock that reads `start`.
+    pub fn new(start: SystemTime) -> Self {
+        Self(Mutex::new(start))
+    }
+
+    /// Moves the clock forward.
+    pub fn advance(&self, by: Duration) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) += by;
+    }
+
+    /// Sets the time.
+    pub fn set(&self, time: SystemTime) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = time;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> SystemTime {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
