@@ -162,7 +162,11 @@ pub fn check(root: &Path, api: Option<&str>, text: &str) -> Report {
                 }
                 let users = surface::users(item, &sources);
                 if !users.is_empty() {
-                    report.error(format!("{item} is gone, but {} uses it", users.join(", ")));
+                    report.error(format!(
+                        "{item} is gone, but {} {} it",
+                        users.join(", "),
+                        if users.len() == 1 { "uses" } else { "use" }
+                    ));
                 }
             }
         }

@@ -403,7 +403,7 @@ fn check_refuses_removed_fields_and_variants_the_typed_layer_uses() {
         Ok(Outcome::Reported { passed: false, .. })
     ));
     assert!(
-        out.contains("error: variant `ControlRequestCmd::TriggerNextEvent` is gone, but src/v1/requests.rs uses it"),
+        out.contains("error: variant `ControlRequestCmd::TriggerNextEvent` is gone, but src/mock/v1/lookup.rs, src/v1/requests.rs use it"),
         "{out}"
     );
     assert!(
