@@ -521,7 +521,10 @@ impl ClientBuilder {
             timeout: self.timeout,
             user_agent,
             own_http_client,
-        };
+            basic_header: None,
+            bearer_header: None,
+        }
+        .with_headers();
         let transport = Transport::new(Arc::new(settings));
         let root = transport
             .settings()

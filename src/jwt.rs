@@ -8,7 +8,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER;
 use jsonwebtoken::{Algorithm, Header};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde::Serialize;
 
 use crate::clock::{Clock, unix_seconds};
@@ -89,6 +89,8 @@ struct Claims<'a> {
 /// One minted token and the window it is valid in.
 pub(crate) struct Minted {
     pub(crate) token: SecretString,
+    /// `Bearer <token>`, made once for every request the token is used on.
+    pub(crate) header: Option<http::HeaderValue>,
     issued_at: u64,
     expires_at: u64,
 }
@@ -186,8 +188,10 @@ impl TokenSource {
         let claims = encode_json(&claims)?;
         let message = format!("{header}.{claims}");
         let signature = sign(message.as_bytes(), &self.key)?;
+        let token = format!("{message}.{signature}");
         Ok(Minted {
-            token: SecretString::from(format!("{message}.{signature}")),
+            header: crate::transport::authorization_value("Bearer", &token),
+            token: SecretString::from(token),
             issued_at,
             expires_at,
         })
@@ -211,12 +215,6 @@ impl fmt::Debug for Minted {
             .field("issued_at", &self.issued_at)
             .field("expires_at", &self.expires_at)
             .finish()
-    }
-}
-
-impl Minted {
-    pub(crate) fn expose(&self) -> &str {
-        self.token.expose_secret()
     }
 }
 

@@ -16,7 +16,7 @@ enum Scheme<'a> {
     FormFields { key: &'a str, secret: &'a str },
     Basic { key: &'a str, secret: &'a str },
     Jwt,
-    Bearer(&'a str),
+    Bearer,
 }
 
 const V1_NEEDS: &str = "an API key and secret";
@@ -62,15 +62,13 @@ impl Transport {
                 tracing::trace!(operation, "credentials as form fields");
                 append_form_fields(request, key, secret);
             }
-            Scheme::Basic { key, secret } => {
+            Scheme::Basic { .. } => {
                 tracing::trace!(operation, "credentials as HTTP Basic");
-                let pair = Zeroizing::new(format!("{key}:{secret}"));
-                let token = Zeroizing::new(STANDARD.encode(pair.as_bytes()));
-                set_authorization(request, operation, &format!("Basic {}", token.as_str()))?;
+                set_authorization(request, operation, settings.basic_header.as_ref())?;
             }
-            Scheme::Bearer(token) => {
+            Scheme::Bearer => {
                 tracing::trace!(operation, "credentials as the caller's bearer token");
-                set_authorization(request, operation, &format!("Bearer {token}"))?;
+                set_authorization(request, operation, settings.bearer_header.as_ref())?;
             }
             Scheme::Jwt => {
                 tracing::trace!(operation, "credentials as an application JWT");
@@ -84,7 +82,7 @@ impl Transport {
                 let minted = source.token().map_err(|e| ConfigError::PrivateKey {
                     reason: format!("signing the application JWT failed ({e})"),
                 })?;
-                set_authorization(request, operation, &format!("Bearer {}", minted.expose()))?;
+                set_authorization(request, operation, minted.header.as_ref())?;
             }
         }
         Ok(())
@@ -109,7 +107,7 @@ impl Transport {
             },
             Api::V2 => {
                 let jwt = settings.application.as_ref().map(|_| Scheme::Jwt);
-                let bearer = settings.bearer.as_ref().map(|t| Scheme::Bearer(t.expose()));
+                let bearer = settings.bearer.as_ref().map(|_| Scheme::Bearer);
                 match settings.v2_auth {
                     V2Auth::Auto => bearer.or(jwt).or(basic),
                     V2Auth::Jwt => jwt,
@@ -148,27 +146,56 @@ fn append_form_fields(request: &mut reqwest::Request, key: &str, secret: &str) {
     *request.body_mut() = Some(body.into());
 }
 
+/// Sets `Authorization` to a value made once per credential (cloning it shares its bytes).
 fn set_authorization(
     request: &mut reqwest::Request,
     operation: &'static str,
-    value: &str,
+    value: Option<&HeaderValue>,
 ) -> Result<(), Error> {
-    let value = Zeroizing::new(value.to_owned());
-    // Header values cannot hold control characters; the builder checks the caller's token.
-    let mut value = HeaderValue::from_str(&value).map_err(|_| Error::InvalidRequest {
+    let value = value.ok_or_else(|| Error::InvalidRequest {
         operation,
         message: "the credential cannot be sent as an HTTP header".into(),
     })?;
+    request.headers_mut().insert(AUTHORIZATION, value.clone());
+    Ok(())
+}
+
+/// `scheme credential` as a header value, or `None` when it cannot be one (header values
+/// cannot hold control characters; the builder checks the caller's token).
+pub(crate) fn authorization_value(scheme: &str, credential: &str) -> Option<HeaderValue> {
+    let text = Zeroizing::new(format!("{scheme} {credential}"));
+    let mut value = HeaderValue::from_str(&text).ok()?;
     // Sensitive values are left out of `Debug` output and HTTP/2 header compression.
     value.set_sensitive(true);
-    request.headers_mut().insert(AUTHORIZATION, value);
-    Ok(())
+    Some(value)
+}
+
+impl super::Settings {
+    /// Makes the `Authorization` values of the API key and bearer token.
+    pub(crate) fn with_headers(mut self) -> Self {
+        self.basic_header = self.api_key.as_ref().and_then(|credentials| {
+            let pair = Zeroizing::new(format!("{}:{}", credentials.key(), credentials.secret()));
+            let encoded = Zeroizing::new(STANDARD.encode(pair.as_bytes()));
+            authorization_value("Basic", &encoded)
+        });
+        self.bearer_header = self
+            .bearer
+            .as_ref()
+            .and_then(|token| authorization_value("Bearer", token.expose()));
+        self
+    }
 }
 
 /// Credentials go only to the base URL's origin (scheme, host and port), and only over TLS or
 /// to this machine.
 pub(crate) fn may_carry_credentials(url: &Url, base_url: &Url) -> bool {
-    base_url.origin() == url.origin() && (url.scheme() == "https" || is_loopback(url))
+    // The parts of an http(s) origin, compared in place: `Url::origin` allocates, and this
+    // runs on every request. Other schemes have opaque origins, equal to nothing.
+    matches!(url.scheme(), "http" | "https")
+        && url.scheme() == base_url.scheme()
+        && url.host() == base_url.host()
+        && url.port_or_known_default() == base_url.port_or_known_default()
+        && (url.scheme() == "https" || is_loopback(url))
 }
 
 /// Whether the URL names this machine, where plain http cannot be observed by anyone else.

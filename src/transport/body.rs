@@ -12,6 +12,15 @@ pub(crate) type BodyError = Box<dyn std::error::Error + Send + Sync>;
 /// The body is wrapped, not read: whoever reads it (progenitor's decoder or ours) stops at the
 /// limit, and a body that is never read is never buffered.
 pub(crate) fn bounded(response: reqwest::Response, limit: usize) -> reqwest::Response {
+    // A body whose declared length is within the limit cannot grow past it: hyper reads no
+    // more than Content-Length bytes (and reports a shorter body as an error). Nearly every
+    // API reply is such a body; handing it on as it is saves taking the response apart.
+    if response
+        .content_length()
+        .is_some_and(|length| length <= limit as u64)
+    {
+        return response;
+    }
     let url = response.url().clone();
     let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
     let body = reqwest::Body::wrap(Limited::new(body, limit));

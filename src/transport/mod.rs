@@ -24,7 +24,7 @@ use crate::error::Error;
 use crate::jwt::TokenSource;
 use crate::spec::Operation;
 
-pub(crate) use auth::is_loopback;
+pub(crate) use auth::{authorization_value, is_loopback};
 pub(crate) use probe::{Observed, Probe};
 
 /// The response header Vonage uses to identify a request in its logs.
@@ -68,6 +68,11 @@ pub(crate) struct Settings {
     /// Whether the HTTP client is the builder's, whose redirect policy keeps requests on the
     /// base URL's origin; a caller's client may follow a redirect anywhere.
     pub(crate) own_http_client: bool,
+    /// The `Authorization` values for the API key (Basic) and the caller's bearer token,
+    /// made once here rather than on every request; `None` for a credential that cannot be
+    /// a header value.
+    pub(crate) basic_header: Option<HeaderValue>,
+    pub(crate) bearer_header: Option<HeaderValue>,
 }
 
 impl fmt::Debug for Settings {

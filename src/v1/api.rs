@@ -26,7 +26,7 @@ pub enum Format {
 /// Root elements seen in live XML replies that the spec's annotations do not name: search
 /// failures come as `verify_response`, and a request with an invalid parameter as `response`
 /// (see the v1 XML facts in the project's reference notes).
-const OBSERVED_XML_ROOTS: &[&str] = &["verify_response", "response"];
+pub(crate) const OBSERVED_XML_ROOTS: &[&str] = &["verify_response", "response"];
 
 /// Verify v1, reached through [`Client::v1`](crate::Client::v1).
 ///

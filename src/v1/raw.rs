@@ -22,3 +22,37 @@ pub const OPERATIONS: &[crate::spec::Operation] =
 /// The XML form of each operation's reply, from the spec's `xml` annotations.
 pub(crate) const XML: &[crate::xml::Shape] =
     include!(concat!(env!("OUT_DIR"), "/verify_v1_xml.rs"));
+
+/// Decodes an XML reply of `operation` (a generated method's name, such as `verify_search`)
+/// into the type its JSON endpoint returns, as the typed API does for
+/// [`Format::Xml`](crate::v1::Format::Xml). This client is generated for the JSON endpoints;
+/// use this for a body from an `/xml` endpoint, fetched or stored some other way.
+///
+/// ```
+/// use vonage_verify::v1::raw::{decode_xml, types::VerifyControlResponse};
+///
+/// let body = br#"<?xml version="1.0" encoding="UTF-8"?>
+/// <response><status>0</status><command>cancel</command></response>"#;
+/// let reply: VerifyControlResponse = decode_xml("verify_control", body)?;
+/// assert_eq!(reply.command.map(|c| c.to_string()).as_deref(), Some("cancel"));
+/// # Ok::<(), vonage_verify::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::Decode`](crate::Error::Decode) for an operation with no XML reply, malformed XML,
+/// an unexpected root element, or values the type does not accept.
+pub fn decode_xml<T: serde::de::DeserializeOwned>(
+    operation: &str,
+    body: &[u8],
+) -> Result<T, crate::Error> {
+    let decode_error = |operation: &'static str, reason: String| crate::Error::Decode {
+        context: crate::ResponseContext::new(operation).with_body(body),
+        reason,
+    };
+    let shape = crate::xml::shape(XML, operation)
+        .ok_or_else(|| decode_error("decode_xml", format!("`{operation}` has no XML reply")))?;
+    let value = crate::xml::decode(shape, crate::v1::api::OBSERVED_XML_ROOTS, body)
+        .map_err(|reason| decode_error(shape.operation, reason))?;
+    serde_json::from_value(value).map_err(|e| decode_error(shape.operation, e.to_string()))
+}
