@@ -22,13 +22,22 @@ use vonage_verify::{Client, Clock, JwtOptions, PrivateKey, SignatureSecret};
 const APPLICATION_ID: &str = "aaaaaaaa-bbbb-4ccc-8ddd-0123456789ab";
 const PRIVATE_KEY: &str = include_str!("../tests/fixtures/keys/rsa-private.pem");
 
+/// `cargo bench --bench micro [-- jwt|xml|webhook]`: all three, or the one named.
 fn main() {
-    println!("## Application JWT per request");
-    jwt();
-    println!("\n## v1 search reply, 10 checks and 10 events: decode");
-    xml_vs_json();
-    println!("\n## Webhook verification, 2 KB body");
-    webhook();
+    let only = std::env::args().nth(1).filter(|a| !a.starts_with('-'));
+    let run = |name: &str| only.as_deref().is_none_or(|o| o == name);
+    if run("jwt") {
+        println!("## Application JWT per request");
+        jwt();
+    }
+    if run("xml") {
+        println!("\n## v1 search reply, 10 checks and 10 events: decode");
+        xml_vs_json();
+    }
+    if run("webhook") {
+        println!("\n## Webhook verification, 2 KB body");
+        webhook();
+    }
 }
 
 /// Nanoseconds per call of `f`: the best of `rounds` rounds of `iterations` calls.

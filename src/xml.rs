@@ -1,5 +1,7 @@
-//! XML replies turned into the JSON form of the same reply, guided by the spec's `xml`
-//! annotations, so that one set of serde types (the generated ones) decodes both formats.
+//! XML replies rewritten as the JSON text of the same reply, guided by the spec's `xml`
+//! annotations, so that one set of serde types (the generated ones) decodes both formats. The
+//! rewrite is one pass over quick-xml's events with no tree in between: an XML reply then
+//! costs little more than the JSON one (see `benches/micro.rs`).
 //!
 //! The table each operation is decoded with is written by `build.rs` from the spec
 //! (`codegen/xml.rs`). The rules are OpenAPI's: an element per property, named by its
@@ -8,10 +10,12 @@
 //! as in the JSON replies, where Verify v1 sends numbers as strings too. An empty element
 //! (`<date_finalized />`) is the empty string, and an empty wrapper (`<checks />`) the empty
 //! array. Elements the table does not know are kept under their own names, so serde ignores
-//! them as it ignores unknown JSON keys.
+//! them as it ignores unknown JSON keys. A known element that comes twice becomes a repeated
+//! key, which the typed decode refuses as a duplicate field.
 
 use quick_xml::events::Event;
-use serde_json::{Map, Value};
+#[cfg(test)]
+use serde_json::Value;
 
 /// How deep a reply may nest. Verify's are three levels deep; a hostile body cannot make the
 /// decoder recurse without bound.
@@ -52,184 +56,368 @@ pub(crate) fn shape(shapes: &'static [Shape], operation: &str) -> Option<&'stati
     shapes.iter().find(|s| s.operation == operation)
 }
 
-/// An element as parsed: its name, its text and its child elements, in order.
-#[derive(Debug, Default)]
-struct Element {
-    name: String,
-    text: String,
-    children: Vec<Element>,
-}
-
-/// Decodes `body` as the reply `shape` describes. `also_roots` are root names seen in live
-/// replies that the spec does not list.
-pub(crate) fn decode(shape: &Shape, also_roots: &[&str], body: &[u8]) -> Result<Value, String> {
+/// Turns the XML `body` into the JSON text of the reply `shape` describes, in one pass and
+/// without building a tree, so that decoding it costs one serde pass as a JSON reply does.
+/// `also_roots` are root names seen in live replies that the spec does not list.
+pub(crate) fn to_json(shape: &Shape, also_roots: &[&str], body: &[u8]) -> Result<Vec<u8>, String> {
     let text = std::str::from_utf8(body).map_err(|e| format!("the body is not UTF-8: {e}"))?;
-    let root = parse(text)?;
-    if !shape.roots.contains(&root.name.as_str()) && !also_roots.contains(&root.name.as_str()) {
-        return Err(format!(
-            "unexpected root element <{}> (expected one of {:?})",
-            root.name,
-            [shape.roots, also_roots].concat()
-        ));
-    }
-    Ok(object(&root, shape.fields))
-}
-
-fn parse(text: &str) -> Result<Element, String> {
     let mut reader = quick_xml::Reader::from_str(text);
-    // The open elements, innermost last; the document's root ends up in `root`.
-    let mut open: Vec<Element> = Vec::new();
-    let mut root = None;
+    let mut out = Writer {
+        json: Vec::with_capacity(body.len()),
+        text: String::new(),
+    };
+    // The open elements, innermost last.
+    let mut open: Vec<Frame> = Vec::new();
+    let mut done = false;
     loop {
         let event = reader
             .read_event()
             .map_err(|e| format!("malformed XML at byte {}: {e}", reader.error_position()))?;
-        match event {
-            Event::Start(_) | Event::Empty(_) if root.is_some() => {
-                return Err("content after the root element".into());
-            }
-            Event::Start(start) => {
-                if open.len() >= MAX_DEPTH {
-                    return Err(format!("elements nest deeper than {MAX_DEPTH} levels"));
-                }
-                open.push(Element {
-                    name: element_name(start.local_name().as_ref())?,
-                    ..Element::default()
-                });
-            }
-            Event::Empty(start) => {
-                let element = Element {
-                    name: element_name(start.local_name().as_ref())?,
-                    ..Element::default()
-                };
-                match open.last_mut() {
-                    Some(parent) => parent.children.push(element),
-                    None => root = Some(element),
-                }
-            }
+        let (start, empty) = match event {
+            Event::Start(start) => (start, false),
+            Event::Empty(start) => (start, true),
             Event::End(_) => {
-                let mut element = open.pop().ok_or("an end tag without a start")?;
-                element.text = element.text.trim().to_owned();
-                match open.last_mut() {
-                    Some(parent) => parent.children.push(element),
-                    None => root = Some(element),
-                }
+                let frame = open.pop().ok_or("an end tag without a start")?;
+                out.close(frame, &mut open)?;
+                done = open.is_empty();
+                continue;
             }
             Event::Text(text) => {
-                if let Some(element) = open.last_mut() {
-                    element.text.push_str(&text.xml10_content());
+                if open.last().is_some_and(Frame::keeps_text) {
+                    out.text.push_str(&text.xml10_content());
                 }
+                continue;
             }
             Event::CData(data) => {
-                if let Some(element) = open.last_mut() {
-                    element.text.push_str(&data.xml10_content());
+                if open.last().is_some_and(Frame::keeps_text) {
+                    out.text.push_str(&data.xml10_content());
                 }
+                continue;
             }
             Event::GeneralRef(reference) => {
+                // Resolved even where the text is dropped, so that every unknown entity is an
+                // error wherever it stands.
                 let resolved = match reference.resolve_char_ref() {
-                    Ok(Some(c)) => c.to_string(),
+                    Ok(Some(c)) => c,
                     Ok(None) => {
                         let name = reference.xml10_content();
-                        quick_xml::escape::resolve_predefined_entity(&name)
-                            .ok_or_else(|| format!("unknown entity &{name};"))?
-                            .to_owned()
+                        let value = quick_xml::escape::resolve_predefined_entity(&name)
+                            .ok_or_else(|| format!("unknown entity &{name};"))?;
+                        value.chars().next().unwrap_or_default()
                     }
                     Err(e) => return Err(format!("bad character reference: {e}")),
                 };
-                if let Some(element) = open.last_mut() {
-                    element.text.push_str(&resolved);
+                if open.last().is_some_and(Frame::keeps_text) {
+                    out.text.push(resolved);
                 }
+                continue;
             }
             // No DTD is ever read: entities it declared are refused above as unknown.
-            Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => {}
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => continue,
             Event::Eof => break,
+        };
+        if done {
+            return Err("content after the root element".into());
+        }
+        if open.len() >= MAX_DEPTH {
+            return Err(format!("elements nest deeper than {MAX_DEPTH} levels"));
+        }
+        let name = local_name(&start);
+        let frame = match open.last_mut() {
+            None => {
+                if !shape.roots.contains(&name) && !also_roots.contains(&name) {
+                    return Err(format!(
+                        "unexpected root element <{name}> (expected one of {:?})",
+                        [shape.roots, also_roots].concat()
+                    ));
+                }
+                out.json.push(b'{');
+                Frame::object(shape.fields, None)
+            }
+            Some(parent) => out.open(parent, name)?,
+        };
+        open.push(frame);
+        if empty {
+            let frame = open.pop().unwrap_or(Frame::Skip);
+            out.close(frame, &mut open)?;
+            done = open.is_empty();
         }
     }
     if !open.is_empty() {
         return Err("the body ends inside an element".into());
     }
-    root.ok_or_else(|| "no root element".into())
+    if !done {
+        return Err("no root element".into());
+    }
+    Ok(out.json)
 }
 
-fn element_name(name: &str) -> Result<String, String> {
-    Ok(name.to_owned())
+/// The element's name without its namespace prefix. quick-xml's `local_name` searches for the
+/// `:` as a `char`, which costs more than the rest of handling a start tag.
+fn local_name<'a>(start: &'a quick_xml::events::BytesStart<'_>) -> &'a str {
+    let name: &str = start.name().into_inner();
+    match name.as_bytes().iter().rposition(|&b| b == b':') {
+        Some(colon) => &name[colon + 1..],
+        None => name,
+    }
 }
 
-/// The JSON object for an element whose children are the properties in `fields`.
-fn object(element: &Element, fields: &'static [Field]) -> Value {
-    let mut out = Map::new();
-    for child in &element.children {
-        // An unwrapped array is known by its items' element name, anything else by its own.
-        let known = fields.iter().find(|field| match &field.kind {
-            Kind::Array {
-                wrapped: false,
-                item,
-                ..
-            } => *item == child.name,
-            _ => field.element == child.name,
-        });
-        match known {
-            Some(field) => match &field.kind {
-                Kind::Scalar => {
-                    out.insert(field.key.to_owned(), Value::String(child.text.clone()));
-                }
-                Kind::Object(children) => {
-                    out.insert(field.key.to_owned(), object(child, children));
-                }
-                Kind::Array {
-                    wrapped: true,
-                    item,
-                    fields,
-                } => {
-                    let items = child
-                        .children
-                        .iter()
-                        .filter(|c| c.name == *item)
-                        .map(|c| item_value(c, fields))
-                        .collect();
-                    out.insert(field.key.to_owned(), Value::Array(items));
-                }
-                Kind::Array {
-                    wrapped: false,
-                    fields,
-                    ..
-                } => {
-                    let slot = out
-                        .entry(field.key.to_owned())
-                        .or_insert_with(|| Value::Array(Vec::new()));
-                    if let Value::Array(items) = slot {
-                        items.push(item_value(child, fields));
-                    }
-                }
-            },
-            None => {
-                out.insert(child.name.clone(), untyped(child));
-            }
+/// An open element and what becomes of it.
+enum Frame {
+    /// A JSON object; `wrote` says whether a key has been written yet. Items of unwrapped
+    /// arrays may come anywhere among the other children, so they wait in `pending` until
+    /// the object closes. `item_of` is set when this object is itself such an item.
+    Object {
+        fields: &'static [Field],
+        wrote: bool,
+        pending: Vec<(&'static str, Vec<u8>)>,
+        item_of: Option<Item>,
+    },
+    /// A wrapped array, whose children named `item` are its items.
+    Array {
+        item: &'static str,
+        fields: &'static [Field],
+        wrote: bool,
+    },
+    /// A text value, gathered in `Writer::text`.
+    Scalar { item_of: Option<Item> },
+    /// An element the table does not describe, kept whole under its own name.
+    Unknown(Untyped),
+    /// Markup inside a value, or a non-item inside an array: dropped.
+    Skip,
+}
+
+/// Where an unwrapped array's item starts in the output, and the array's key.
+struct Item {
+    key: &'static str,
+    at: usize,
+}
+
+impl Frame {
+    fn object(fields: &'static [Field], item_of: Option<Item>) -> Frame {
+        Frame::Object {
+            fields,
+            wrote: false,
+            pending: Vec::new(),
+            item_of,
         }
     }
-    Value::Object(out)
-}
 
-fn item_value(element: &Element, fields: &'static [Field]) -> Value {
-    if fields.is_empty() {
-        Value::String(element.text.clone())
-    } else {
-        object(element, fields)
+    fn keeps_text(&self) -> bool {
+        matches!(self, Frame::Scalar { .. } | Frame::Unknown(_))
     }
 }
 
-/// An element the table does not describe: text if it has no children, else an object.
-fn untyped(element: &Element) -> Value {
-    if element.children.is_empty() {
-        return Value::String(element.text.clone());
+/// An undescribed element: its text if it has no children, else an object of them.
+#[derive(Default)]
+struct Untyped {
+    name: String,
+    children: Vec<Untyped>,
+    text: String,
+}
+
+struct Writer {
+    json: Vec<u8>,
+    /// The text of the innermost open value.
+    text: String,
+}
+
+impl Writer {
+    /// Starts the child `name` of `parent`, writing what comes before its value.
+    fn open(&mut self, parent: &mut Frame, name: &str) -> Result<Frame, String> {
+        Ok(match parent {
+            Frame::Object { fields, wrote, .. } => {
+                // An unwrapped array is known by its items' element name, anything else by
+                // its own.
+                let known = fields.iter().find(|field| match &field.kind {
+                    Kind::Array {
+                        wrapped: false,
+                        item,
+                        ..
+                    } => *item == name,
+                    _ => field.element == name,
+                });
+                match known {
+                    Some(Field {
+                        key,
+                        kind:
+                            Kind::Array {
+                                wrapped: false,
+                                fields,
+                                ..
+                            },
+                        ..
+                    }) => {
+                        let item_of = Some(Item {
+                            key,
+                            at: self.json.len(),
+                        });
+                        self.value_frame(fields, item_of)
+                    }
+                    Some(field) => {
+                        self.key(wrote, field.key);
+                        match &field.kind {
+                            Kind::Scalar => self.scalar(None),
+                            Kind::Object(fields) => {
+                                self.json.push(b'{');
+                                Frame::object(fields, None)
+                            }
+                            Kind::Array { item, fields, .. } => {
+                                self.json.push(b'[');
+                                Frame::Array {
+                                    item,
+                                    fields,
+                                    wrote: false,
+                                }
+                            }
+                        }
+                    }
+                    None => {
+                        self.key(wrote, name);
+                        self.text.clear();
+                        Frame::Unknown(Untyped {
+                            name: name.to_owned(),
+                            ..Untyped::default()
+                        })
+                    }
+                }
+            }
+            Frame::Array {
+                item,
+                fields,
+                wrote,
+            } if *item == name => {
+                if std::mem::replace(wrote, true) {
+                    self.json.push(b',');
+                }
+                self.value_frame(fields, None)
+            }
+            Frame::Unknown(_) => {
+                self.text.clear();
+                Frame::Unknown(Untyped {
+                    name: name.to_owned(),
+                    ..Untyped::default()
+                })
+            }
+            Frame::Array { .. } | Frame::Scalar { .. } | Frame::Skip => Frame::Skip,
+        })
     }
-    Value::Object(
-        element
-            .children
-            .iter()
-            .map(|c| (c.name.clone(), untyped(c)))
-            .collect(),
-    )
+
+    /// An item: text when its table lists no fields, else an object.
+    fn value_frame(&mut self, fields: &'static [Field], item_of: Option<Item>) -> Frame {
+        if fields.is_empty() {
+            self.scalar(item_of)
+        } else {
+            self.json.push(b'{');
+            Frame::object(fields, item_of)
+        }
+    }
+
+    fn scalar(&mut self, item_of: Option<Item>) -> Frame {
+        self.text.clear();
+        Frame::Scalar { item_of }
+    }
+
+    fn key(&mut self, wrote: &mut bool, key: &str) {
+        if std::mem::replace(wrote, true) {
+            self.json.push(b',');
+        }
+        self.string(key);
+        self.json.push(b':');
+    }
+
+    fn string(&mut self, text: &str) {
+        // Nearly every value and key needs no escaping; serde_json's escaper costs more than
+        // the check that skips it.
+        if text
+            .bytes()
+            .all(|b| b >= 0x20 && b != b'"' && b != b'\\')
+        {
+            self.json.push(b'"');
+            self.json.extend_from_slice(text.as_bytes());
+            self.json.push(b'"');
+        } else {
+            // Writing a `str` to a `Vec` cannot fail.
+            let _ = serde_json::to_writer(&mut self.json, text);
+        }
+    }
+
+    /// Ends `frame`, whose parent is now the last of `open`.
+    fn close(&mut self, frame: Frame, open: &mut [Frame]) -> Result<(), String> {
+        let item_of = match frame {
+            Frame::Scalar { item_of } => {
+                let text = std::mem::take(&mut self.text);
+                self.string(text.trim());
+                self.text = text;
+                item_of
+            }
+            Frame::Object {
+                mut wrote,
+                pending,
+                item_of,
+                ..
+            } => {
+                for (key, items) in pending {
+                    self.key(&mut wrote, key);
+                    self.json.push(b'[');
+                    self.json.extend_from_slice(&items);
+                    self.json.push(b']');
+                }
+                self.json.push(b'}');
+                item_of
+            }
+            Frame::Array { .. } => {
+                self.json.push(b']');
+                None
+            }
+            Frame::Unknown(mut element) => {
+                let text = std::mem::take(&mut self.text);
+                element.text = text.trim().to_owned();
+                self.text = text;
+                self.text.clear();
+                match open.last_mut() {
+                    Some(Frame::Unknown(parent)) => parent.children.push(element),
+                    _ => self.untyped(&element),
+                }
+                None
+            }
+            Frame::Skip => None,
+        };
+        if let Some(Item { key, at }) = item_of {
+            let Some(Frame::Object { pending, .. }) = open.last_mut() else {
+                return Err("an array item outside its parent".into());
+            };
+            let bytes = self.json.split_off(at);
+            match pending.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, items)) => {
+                    items.push(b',');
+                    items.extend_from_slice(&bytes);
+                }
+                None => pending.push((key, bytes)),
+            }
+        }
+        Ok(())
+    }
+
+    fn untyped(&mut self, element: &Untyped) {
+        if element.children.is_empty() {
+            return self.string(&element.text);
+        }
+        self.json.push(b'{');
+        let mut wrote = false;
+        for child in &element.children {
+            self.key(&mut wrote, &child.name);
+            self.untyped(child);
+        }
+        self.json.push(b'}');
+    }
+}
+
+/// [`to_json`], read back as a JSON value.
+#[cfg(test)]
+pub(crate) fn decode(shape: &Shape, also_roots: &[&str], body: &[u8]) -> Result<Value, String> {
+    let json = to_json(shape, also_roots, body)?;
+    serde_json::from_slice(&json).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -318,6 +506,52 @@ mod tests {
             many,
             json!({"verification_requests": [{"request_id": "x", "checks": []}, {"request_id": "y"}]})
         );
+    }
+
+    #[test]
+    fn items_apart_unknown_subtrees_and_markup_inside_values() {
+        // Items of an unwrapped array may stand apart; they still make one array.
+        let apart = decode(
+            "<verification_requests><verify_request><request_id>x</request_id></verify_request><status>0</status><verify_request><request_id>y</request_id></verify_request></verification_requests>",
+        )
+        .unwrap();
+        assert_eq!(
+            apart,
+            json!({"status": "0", "verification_requests": [{"request_id": "x"}, {"request_id": "y"}]})
+        );
+        // An element the table does not know keeps its children; a value keeps only its own
+        // text; a non-item in a wrapped array is dropped.
+        let odd = decode(
+            "<verify_request><extra><a>1</a><b><c> 2 </c></b></extra><request_id>r<i>ignored</i>s</request_id><checks><note>x</note><check><code>1</code></check></checks></verify_request>",
+        )
+        .unwrap();
+        assert_eq!(
+            odd,
+            json!({"extra": {"a": "1", "b": {"c": "2"}}, "request_id": "rs", "checks": [{"code": "1"}]})
+        );
+        assert_eq!(decode("<verify_request />").unwrap(), json!({}));
+        assert_eq!(
+            decode("<verify_request><extra>\"q\"\\</extra></verify_request>").unwrap(),
+            json!({"extra": "\"q\"\\"}),
+            "text is escaped as JSON"
+        );
+    }
+
+    #[test]
+    fn a_known_element_twice_is_refused_by_the_typed_decode() {
+        let json = super::to_json(
+            &SEARCH,
+            &[],
+            b"<verify_request><request_id>a</request_id><request_id>b</request_id></verify_request>",
+        )
+        .unwrap();
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Typed {
+            request_id: String,
+        }
+        let err = serde_json::from_slice::<Typed>(&json).unwrap_err();
+        assert!(err.to_string().contains("duplicate field"), "{err}");
     }
 
     #[test]

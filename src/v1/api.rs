@@ -342,12 +342,14 @@ impl Api {
             reason,
         };
         // Served as text/xml or text/plain; a JSON body (an error page, say) is read as JSON.
-        let value = if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
-            serde_json::from_slice(&bytes).map_err(|e| decode_error(e.to_string()))?
+        let json = if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+            std::borrow::Cow::Borrowed(&bytes[..])
         } else {
-            crate::xml::decode(shape, OBSERVED_XML_ROOTS, &bytes).map_err(decode_error)?
+            std::borrow::Cow::Owned(
+                crate::xml::to_json(shape, OBSERVED_XML_ROOTS, &bytes).map_err(decode_error)?,
+            )
         };
-        let typed = serde_json::from_value(value).map_err(|e| decode_error(e.to_string()))?;
+        let typed = serde_json::from_slice(&json).map_err(|e| decode_error(e.to_string()))?;
         Ok((typed, meta))
     }
 }

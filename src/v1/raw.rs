@@ -52,7 +52,7 @@ pub fn decode_xml<T: serde::de::DeserializeOwned>(
     };
     let shape = crate::xml::shape(XML, operation)
         .ok_or_else(|| decode_error("decode_xml", format!("`{operation}` has no XML reply")))?;
-    let value = crate::xml::decode(shape, crate::v1::api::OBSERVED_XML_ROOTS, body)
+    let json = crate::xml::to_json(shape, crate::v1::api::OBSERVED_XML_ROOTS, body)
         .map_err(|reason| decode_error(shape.operation, reason))?;
-    serde_json::from_value(value).map_err(|e| decode_error(shape.operation, e.to_string()))
+    serde_json::from_slice(&json).map_err(|e| decode_error(shape.operation, e.to_string()))
 }
