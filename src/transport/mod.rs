@@ -28,7 +28,9 @@ pub(crate) use auth::{authorization_value, is_loopback};
 pub(crate) use probe::{Observed, Probe};
 
 /// The response header Vonage uses to identify a request in its logs.
-const TRACE_ID: &str = "x-vonage-trace-id";
+// A `HeaderName`, not a `&str`: looking a header up by string parses the name every time.
+const TRACE_ID: reqwest::header::HeaderName =
+    reqwest::header::HeaderName::from_static("x-vonage-trace-id");
 
 /// Vonage's id for the request, from a response's headers.
 pub(crate) fn trace_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
@@ -145,14 +147,13 @@ impl Transport {
         operation: &'static str,
         mut request: reqwest::Request,
     ) -> reqwest::Result<reqwest::Response> {
-        // progenitor sends the spec's `info.version` as a header; Vonage does not define it.
-        request.headers_mut().remove("api-version");
         if let Some(user_agent) = &self.settings.user_agent
             && !request.headers().contains_key(USER_AGENT)
         {
             request.headers_mut().insert(USER_AGENT, user_agent.clone());
         }
-        if request.timeout().is_none() {
+        // `timeout_mut` allocates the request's extension map even to store `None`.
+        if self.settings.timeout.is_some() && request.timeout().is_none() {
             *request.timeout_mut() = self.settings.timeout;
         }
         // The path only: a query may hold caller data, and none of it is needed to debug.
@@ -165,16 +166,28 @@ impl Transport {
             trace_id = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
+        // When no subscriber wants the span, entering it and recording into it do nothing
+        // useful but still cost (with `tracing`'s `log` feature, a log-level check each time),
+        // so the request skips them.
+        let traced = !span.is_disabled();
         let started = Instant::now();
-        let result = http.execute(request).instrument(span.clone()).await;
-        let _entered = span.enter();
-        span.record("duration_ms", started.elapsed().as_millis());
+        let result = if traced {
+            http.execute(request).instrument(span.clone()).await
+        } else {
+            http.execute(request).await
+        };
+        let _entered = traced.then(|| span.enter());
+        if traced {
+            span.record("duration_ms", started.elapsed().as_millis());
+        }
         match result {
             Ok(response) => {
                 let trace_id = trace_id(response.headers());
-                span.record("status", response.status().as_u16());
-                if let Some(trace_id) = &trace_id {
-                    span.record("trace_id", trace_id.as_str());
+                if traced {
+                    span.record("status", response.status().as_u16());
+                    if let Some(trace_id) = &trace_id {
+                        span.record("trace_id", trace_id.as_str());
+                    }
                 }
                 tracing::debug!("response received");
                 let limit = self.settings.max_body_bytes;
