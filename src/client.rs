@@ -12,6 +12,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::credentials::{ApiKey, BearerToken, PrivateKey, SignatureSecret, V2Auth};
 use crate::error::{ConfigError, Error};
 use crate::jwt::{JwtOptions, TokenSource};
+use crate::retry::RetryPolicy;
 use crate::transport::{Settings, Transport};
 use crate::{http, v1, v2, webhook};
 
@@ -195,6 +196,7 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     user_agent: Option<String>,
     max_response_bytes: usize,
+    retry: Option<RetryPolicy>,
 }
 
 impl Default for ClientBuilder {
@@ -213,6 +215,7 @@ impl Default for ClientBuilder {
             timeout: None,
             user_agent: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            retry: None,
         }
     }
 }
@@ -420,6 +423,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends failed reads, and requests that never reached the server, again as `policy`
+    /// says. Default: off, every request is sent once. See [`RetryPolicy`] for what is never
+    /// retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
     /// Checks the configuration and builds the client.
     ///
     /// # Errors
@@ -523,6 +534,8 @@ impl ClientBuilder {
             own_http_client,
             basic_header: None,
             bearer_header: None,
+            retry: self.retry,
+            clock: self.clock.clone(),
         }
         .with_headers();
         let transport = Transport::new(Arc::new(settings));
@@ -571,6 +584,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("retry", &self.retry)
             .finish()
     }
 }

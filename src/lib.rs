@@ -12,6 +12,7 @@ mod jwt;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod problem;
+mod retry;
 pub mod spec;
 mod transport;
 pub mod v1;
@@ -29,6 +30,7 @@ pub use credentials::{ApiKey, BearerToken, PrivateKey, SignatureSecret, V2Auth};
 pub use error::{ConfigError, Error, ResponseContext};
 pub use jwt::JwtOptions;
 pub use problem::{InvalidParameter, Problem, ProblemKind};
+pub use retry::RetryPolicy;
 pub use transport::Transport;
 
 /// The HTTP client the generated clients are built on, re-exported so its version always matches.

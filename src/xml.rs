@@ -329,10 +329,7 @@ impl Writer {
     fn string(&mut self, text: &str) {
         // Nearly every value and key needs no escaping; serde_json's escaper costs more than
         // the check that skips it.
-        if text
-            .bytes()
-            .all(|b| b >= 0x20 && b != b'"' && b != b'\\')
-        {
+        if text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
             self.json.push(b'"');
             self.json.extend_from_slice(text.as_bytes());
             self.json.push(b'"');

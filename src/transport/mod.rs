@@ -15,13 +15,16 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use reqwest::Method;
 use reqwest::header::{HeaderValue, USER_AGENT};
 use tracing::Instrument as _;
 use url::Url;
 
+use crate::clock::Clock;
 use crate::credentials::{ApiKey, BearerToken, V2Auth};
 use crate::error::Error;
 use crate::jwt::TokenSource;
+use crate::retry::{Attempt, RetryPolicy};
 use crate::spec::Operation;
 
 pub(crate) use auth::{authorization_value, is_loopback};
@@ -75,6 +78,9 @@ pub(crate) struct Settings {
     /// a header value.
     pub(crate) basic_header: Option<HeaderValue>,
     pub(crate) bearer_header: Option<HeaderValue>,
+    pub(crate) retry: Option<RetryPolicy>,
+    /// Reads `Retry-After` dates; the same clock JWTs are minted by.
+    pub(crate) clock: Arc<dyn Clock>,
 }
 
 impl fmt::Debug for Settings {
@@ -89,7 +95,8 @@ impl fmt::Debug for Settings {
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
             .field("own_http_client", &self.own_http_client)
-            .finish()
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
     }
 }
 
@@ -172,9 +179,9 @@ impl Transport {
         let traced = !span.is_disabled();
         let started = Instant::now();
         let result = if traced {
-            http.execute(request).instrument(span.clone()).await
+            self.execute(http, request).instrument(span.clone()).await
         } else {
-            http.execute(request).await
+            self.execute(http, request).await
         };
         let _entered = traced.then(|| span.enter());
         if traced {
@@ -209,6 +216,49 @@ impl Transport {
                 tracing::debug!(%error, "no response");
                 Err(error)
             }
+        }
+    }
+}
+
+impl Transport {
+    /// Sends `request`, and sends it again while the retry policy says it is safe to.
+    async fn execute(
+        &self,
+        http: &reqwest::Client,
+        request: reqwest::Request,
+    ) -> reqwest::Result<reqwest::Response> {
+        let Some(policy) = &self.settings.retry else {
+            return http.execute(request).await;
+        };
+        let read = matches!(*request.method(), Method::GET | Method::HEAD);
+        let mut retry = 0;
+        loop {
+            // A streamed body cannot be copied, so such a request is sent once. The crate
+            // sends none; a caller's hook could.
+            let Some(copy) = request.try_clone() else {
+                return http.execute(request).await;
+            };
+            let result = http.execute(copy).await;
+            let now = self.settings.clock.now();
+            let Some(wait) = policy.decide(read, retry, Attempt::of(&result), now) else {
+                return result;
+            };
+            retry += 1;
+            // Not the error's text: it holds the URL, and a v1 query may hold credentials.
+            match &result {
+                Ok(response) => {
+                    tracing::debug!(status = %response.status(), retry, ?wait, "retrying");
+                }
+                Err(error) => tracing::debug!(
+                    connect = error.is_connect(),
+                    timeout = error.is_timeout(),
+                    retry,
+                    ?wait,
+                    "retrying"
+                ),
+            }
+            drop(result);
+            tokio::time::sleep(wait).await;
         }
     }
 }

@@ -11,6 +11,7 @@ mod mock_v1;
 mod mock_webhooks;
 #[cfg(feature = "mock")]
 mod quickstart;
+mod retry;
 mod support;
 mod v1;
 mod v1_raw;

@@ -1,0 +1,249 @@
+//! The retry policy, judged by how many requests the server saw.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+use httpmock::{Method, MockServer};
+use vonage_verify::v2::{StartRequest, Step};
+use vonage_verify::{Client, Error, RetryPolicy};
+
+use crate::support;
+
+const ID: &str = "c11236f4-00bf-4b89-84ba-88b25df97315";
+
+/// Three tries at most, no real waiting.
+fn quick() -> RetryPolicy {
+    RetryPolicy::new()
+        .max_retries(2)
+        .initial_backoff(Duration::from_millis(1))
+        .max_backoff(Duration::from_millis(50))
+}
+
+fn retrying(server: &MockServer, policy: RetryPolicy) -> Client {
+    support::builder(server)
+        .api_key(support::api_key())
+        .retry(policy)
+        .build()
+        .unwrap()
+}
+
+/// A mock answering `method path` with `status` (and `Retry-After` if given), and its hits.
+async fn failing<'a>(
+    server: &'a MockServer,
+    method: Method,
+    path: &str,
+    status: u16,
+    retry_after: Option<&str>,
+) -> httpmock::Mock<'a> {
+    let retry_after = retry_after.map(str::to_owned);
+    server
+        .mock_async(move |when, then| {
+            when.method(method).path(path);
+            let then = then
+                .status(status)
+                .header("content-type", "application/problem+json")
+                .body(r#"{"title":"busy","detail":"try later"}"#);
+            if let Some(after) = retry_after {
+                then.header("retry-after", after);
+            }
+        })
+        .await
+}
+
+#[tokio::test]
+async fn reads_are_retried_on_server_errors_up_to_the_limit() {
+    for status in [429, 500, 502, 503, 504] {
+        let server = MockServer::start_async().await;
+        let mock = failing(&server, Method::GET, "/v2/verify/templates", status, None).await;
+        let err = retrying(&server, quick())
+            .v2()
+            .templates_page(None, None)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            mock.calls_async().await,
+            3,
+            "{status}: first try and two retries"
+        );
+        assert_eq!(
+            err.status().map(|s| s.as_u16()),
+            Some(status),
+            "the last answer is returned: {err:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn v1_search_is_a_read_too() {
+    let server = MockServer::start_async().await;
+    let mock = failing(&server, Method::GET, "/verify/search/json", 502, None).await;
+    retrying(&server, quick())
+        .v1()
+        .search("abcdef0123456789abcdef0123456789")
+        .await
+        .unwrap_err();
+    assert_eq!(mock.calls_async().await, 3);
+}
+
+#[tokio::test]
+async fn a_start_or_check_that_reached_the_server_is_never_resent() {
+    for status in [429, 500, 502, 503, 504] {
+        let server = MockServer::start_async().await;
+        let start = failing(&server, Method::POST, "/v2/verify", status, Some("0")).await;
+        let check = failing(
+            &server,
+            Method::POST,
+            &format!("/v2/verify/{ID}"),
+            status,
+            None,
+        )
+        .await;
+        let v1 = failing(&server, Method::POST, "/verify/json", status, None).await;
+        let client = retrying(&server, quick().max_retries(5));
+        client
+            .v2()
+            .start(&StartRequest::new("Acme").step(Step::sms("447700900000")))
+            .await
+            .unwrap_err();
+        client.v2().check_code(ID, "1234").await.unwrap_err();
+        client
+            .v1()
+            .request(&vonage_verify::v1::VerifyRequest::new(
+                "447700900000",
+                "Acme",
+            ))
+            .await
+            .unwrap_err();
+        assert_eq!(start.calls_async().await, 1, "{status}");
+        assert_eq!(check.calls_async().await, 1, "{status}");
+        assert_eq!(v1.calls_async().await, 1, "{status}");
+    }
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured_when_it_fits_and_answered_when_it_does_not() {
+    let server = MockServer::start_async().await;
+    let now = failing(&server, Method::GET, "/v2/verify/templates", 429, Some("0")).await;
+    retrying(&server, quick())
+        .v2()
+        .templates_page(None, None)
+        .await
+        .unwrap_err();
+    assert_eq!(now.calls_async().await, 3);
+
+    // One second is more than the 50 ms the policy allows: the 429 comes back at once.
+    let server = MockServer::start_async().await;
+    let later = failing(&server, Method::GET, "/v2/verify/templates", 503, Some("1")).await;
+    let err = retrying(&server, quick())
+        .v2()
+        .templates_page(None, None)
+        .await
+        .unwrap_err();
+    assert_eq!(later.calls_async().await, 1);
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+}
+
+#[tokio::test]
+async fn success_and_client_errors_are_not_retried() {
+    let server = MockServer::start_async().await;
+    let missing = failing(&server, Method::GET, "/v2/verify/templates", 404, None).await;
+    retrying(&server, quick())
+        .v2()
+        .templates_page(None, None)
+        .await
+        .unwrap_err();
+    assert_eq!(missing.calls_async().await, 1);
+}
+
+#[tokio::test]
+async fn without_a_policy_every_request_is_sent_once() {
+    let server = MockServer::start_async().await;
+    let mock = failing(&server, Method::GET, "/v2/verify/templates", 503, Some("0")).await;
+    support::client(&server)
+        .v2()
+        .templates_page(None, None)
+        .await
+        .unwrap_err();
+    assert_eq!(mock.calls_async().await, 1);
+}
+
+/// A server that accepts connections, counts them, and closes each one after `reply`.
+async fn counting_closer(reply: &'static [u8]) -> (std::net::SocketAddr, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = accepted.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            counter.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 64 * 1024];
+                let _ = socket.read(&mut buf).await;
+                let _ = socket.write_all(reply).await;
+            });
+        }
+    });
+    (addr, accepted)
+}
+
+#[tokio::test]
+async fn a_start_that_never_reached_the_server_is_sent_again() {
+    // The TLS handshake fails on every connection: no byte of the HTTP request is ever
+    // written, so even a start may be retried. The server counts the connections.
+    let (addr, accepted) = counting_closer(b"not TLS\r\n").await;
+    let client = Client::builder()
+        .base_url(format!("https://{addr}"))
+        .api_key(support::api_key())
+        .retry(quick().max_retries(3))
+        .build()
+        .unwrap();
+    let err = client
+        .v2()
+        .start(&StartRequest::new("Acme").step(Step::sms("447700900000")))
+        .await
+        .unwrap_err();
+    let Error::Transport { source, .. } = &err else {
+        panic!("{err:?}");
+    };
+    assert!(source.is_connect(), "{source:?}");
+    assert_eq!(
+        accepted.load(Ordering::SeqCst),
+        4,
+        "the first try and three retries"
+    );
+}
+
+#[tokio::test]
+async fn a_start_whose_connection_dropped_mid_request_is_not_resent() {
+    // Reads the request and closes without answering: the server may have acted on it.
+    let (addr, accepted) = counting_closer(b"").await;
+    let client = Client::builder()
+        .base_url(format!("http://{addr}"))
+        .api_key(support::api_key())
+        .retry(quick().max_retries(5))
+        .build()
+        .unwrap();
+    let err = client
+        .v2()
+        .start(&StartRequest::new("Acme").step(Step::sms("447700900000")))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert_eq!(accepted.load(Ordering::SeqCst), 1);
+
+    // The same failure on a read is retried.
+    let client = Client::builder()
+        .base_url(format!("http://{addr}"))
+        .api_key(support::api_key())
+        .retry(quick().max_retries(2))
+        .build()
+        .unwrap();
+    client.v2().templates_page(None, None).await.unwrap_err();
+    assert_eq!(accepted.load(Ordering::SeqCst), 4);
+}
