@@ -27,6 +27,8 @@ where
     let probe = Arc::new(Probe::default());
     let transport = raw.inner().observed_by(Arc::clone(&probe));
     let observed = rebuild(raw.baseurl(), raw.client().clone(), transport);
+    // Held until the generated code has read the body.
+    let _slot = raw.inner().slot().await;
     match send(&observed).await {
         Ok(value) => Ok(value),
         Err(error) => Err(convert(operation, error, probe.take(), limit).await),

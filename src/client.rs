@@ -197,6 +197,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     max_response_bytes: usize,
     retry: Option<RetryPolicy>,
+    max_in_flight: Option<usize>,
 }
 
 impl Default for ClientBuilder {
@@ -216,6 +217,7 @@ impl Default for ClientBuilder {
             user_agent: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             retry: None,
+            max_in_flight: None,
         }
     }
 }
@@ -431,12 +433,23 @@ impl ClientBuilder {
         self
     }
 
+    /// At most `limit` requests of this client in flight at once; more wait their turn.
+    /// Each one in flight holds one connection, so this also bounds the connections the
+    /// client opens, to about `limit`: a slot is freed once the body is read, a moment
+    /// before the connection is back in the pool, so a few more may open under load.
+    /// Default: no limit, one connection per concurrent request.
+    pub fn max_in_flight(mut self, limit: usize) -> Self {
+        self.max_in_flight = Some(limit);
+        self
+    }
+
     /// Checks the configuration and builds the client.
     ///
     /// # Errors
     ///
     /// [`Error::Config`] if the base URL is invalid, the JWT options are inconsistent, a
     /// pinned [`V2Auth`] lacks its credentials, the user agent is not a valid header value,
+    /// `max_in_flight` is 0,
     /// `connect_timeout` is combined with a caller's HTTP client, or reqwest cannot start.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
@@ -476,6 +489,15 @@ impl ClientBuilder {
             return Err(invalid(
                 "jwt_options",
                 "the refresh margin must be shorter than the lifetime",
+            ));
+        }
+        if self
+            .max_in_flight
+            .is_some_and(|n| n == 0 || n > tokio::sync::Semaphore::MAX_PERMITS)
+        {
+            return Err(invalid(
+                "max_in_flight",
+                "must be at least 1 and within tokio's semaphore limit",
             ));
         }
         if self.max_response_bytes == 0 {
@@ -535,6 +557,9 @@ impl ClientBuilder {
             basic_header: None,
             bearer_header: None,
             retry: self.retry,
+            in_flight: self
+                .max_in_flight
+                .map(|n| Arc::new(tokio::sync::Semaphore::new(n))),
             clock: self.clock.clone(),
         }
         .with_headers();
@@ -585,6 +610,7 @@ impl fmt::Debug for ClientBuilder {
             .field("user_agent", &self.user_agent)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("retry", &self.retry)
+            .field("max_in_flight", &self.max_in_flight)
             .finish()
     }
 }

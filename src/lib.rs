@@ -7,6 +7,9 @@ mod client;
 mod clock;
 mod credentials;
 mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod http;
 mod jwt;
 #[cfg(feature = "mock")]

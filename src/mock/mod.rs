@@ -43,6 +43,7 @@ pub use clock::ManualClock;
 pub use webhooks::Delivery;
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use axum::Router;
@@ -171,8 +172,14 @@ impl MockServerBuilder {
         let listener =
             tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
         let address = listener.local_addr()?;
+        let connections = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&connections);
+        let listener = axum::serve::ListenerExt::tap_io(listener, move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
         let shared = Arc::new(Shared {
             base_url: format!("http://{address}"),
+            connections,
             api_key: self.api_key,
             application,
             clock: self.clock,
@@ -218,6 +225,12 @@ pub struct MockServer {
 }
 
 impl MockServer {
+    /// How many connections the mock has accepted since it started: what a test of
+    /// connection reuse or of a client's limit on requests in flight looks at.
+    pub fn connections(&self) -> usize {
+        self.shared.connections.load(Ordering::Relaxed)
+    }
+
     /// A mock with the default credentials and the system clock.
     ///
     /// # Errors
@@ -334,6 +347,8 @@ impl Drop for MockServer {
 #[derive(Debug)]
 pub(crate) struct Shared {
     base_url: String,
+    /// Connections accepted since the start.
+    connections: Arc<AtomicUsize>,
     api_key: ApiKey,
     application: Option<auth::Application>,
     clock: Arc<dyn Clock>,

@@ -79,6 +79,8 @@ pub(crate) struct Settings {
     pub(crate) basic_header: Option<HeaderValue>,
     pub(crate) bearer_header: Option<HeaderValue>,
     pub(crate) retry: Option<RetryPolicy>,
+    /// Slots for requests in flight, when the caller limits them.
+    pub(crate) in_flight: Option<Arc<tokio::sync::Semaphore>>,
     /// Reads `Retry-After` dates; the same clock JWTs are minted by.
     pub(crate) clock: Arc<dyn Clock>,
 }
@@ -96,6 +98,10 @@ impl fmt::Debug for Settings {
             .field("user_agent", &self.user_agent)
             .field("own_http_client", &self.own_http_client)
             .field("retry", &self.retry)
+            .field(
+                "max_in_flight",
+                &self.in_flight.as_ref().map(|s| s.available_permits()),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -122,6 +128,15 @@ impl Transport {
 
     pub(crate) fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// Waits for a slot when the client limits the requests in flight. The slot is held
+    /// until the returned permit is dropped, which callers do once the body is read, since
+    /// the connection stays busy until then.
+    pub(crate) async fn slot(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        let slots = self.settings.in_flight.as_ref()?;
+        // The semaphore is never closed, so acquiring fails never.
+        Arc::clone(slots).acquire_owned().await.ok()
     }
 
     /// The same transport, reporting what happens to its requests to `probe`.

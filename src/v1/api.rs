@@ -328,6 +328,7 @@ impl Api {
         })?;
 
         let transport = self.raw.inner();
+        let _slot = transport.slot().await;
         let response = transport
             .send(http, transport::Api::V1, operation, request)
             .await?;

@@ -1,9 +1,9 @@
 //! Verify v1 (legacy): request, check, search, control, PSD2 and network unblock, typed, with
 //! JSON or XML replies.
 
-mod api;
+pub(crate) mod api;
 pub mod raw;
-mod replies;
+pub(crate) mod replies;
 mod requests;
 mod status;
 

@@ -484,6 +484,7 @@ impl Api {
         let http = self.raw().client();
         let request = http.get(target).build().map_err(|_| invalid())?;
         let transport = self.raw().inner();
+        let _slot = transport.slot().await;
         let response = transport
             .send(http, transport::Api::V2, operation, request)
             .await?;

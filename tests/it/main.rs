@@ -4,6 +4,7 @@
 mod auth;
 mod config;
 #[cfg(feature = "mock")]
+mod load;
 mod mock;
 #[cfg(feature = "mock")]
 mod mock_v1;
