@@ -27,10 +27,10 @@ use reqwest::header::{HeaderValue, RETRY_AFTER};
 ///
 /// ```
 /// use std::time::Duration;
-/// use vonage_verify::{Client, RetryPolicy};
+/// use vonage_verify::{ApiKey, Client, RetryPolicy};
 ///
 /// let client = Client::builder()
-///     .api_key("key", "secret")
+///     .api_key(ApiKey::new("key", "secret"))
 ///     .retry(
 ///         RetryPolicy::new()
 ///             .max_retries(3)
