@@ -64,9 +64,14 @@ async fn convert<E>(
             source: source.without_url(),
         },
         Raw::ResponseBodyError(source) => body_error(context, source.without_url().into(), limit),
-        Raw::InvalidResponsePayload(bytes, reason) => Error::Decode {
-            context: context.with_body(&bytes),
-            reason: reason.to_string(),
+        Raw::InvalidResponsePayload(bytes, reason) => match error_body {
+            // An error status whose body the generated decoder refused is still an error
+            // status, reported the way the hand-written paths report it.
+            Some(body) => status_error(context, None, &body),
+            None => Error::Decode {
+                context: context.with_body(&bytes),
+                reason: reason.to_string(),
+            },
         },
         Raw::ErrorResponse(value) => {
             let context = ResponseContext {
@@ -75,7 +80,7 @@ async fn convert<E>(
                 ..context
             };
             match error_body {
-                Some(bytes) => status_error(context, value.headers(), &bytes),
+                Some(bytes) => status_error(context, Some(value.headers()), &bytes),
                 None => Error::Status { context },
             }
         }
@@ -87,7 +92,7 @@ async fn convert<E>(
             };
             let headers = response.headers().clone();
             match response.bytes().await {
-                Ok(bytes) => status_error(context, &headers, &bytes),
+                Ok(bytes) => status_error(context, Some(&headers), &bytes),
                 Err(source) => body_error(context, source.without_url().into(), limit),
             }
         }
@@ -95,9 +100,13 @@ async fn convert<E>(
 }
 
 /// An error reply: a typed problem when the body is one, else the status with the body.
-pub(crate) fn status_error(context: ResponseContext, headers: &HeaderMap, body: &[u8]) -> Error {
+pub(crate) fn status_error(
+    context: ResponseContext,
+    headers: Option<&HeaderMap>,
+    body: &[u8],
+) -> Error {
     let status = context.status.unwrap_or_default();
-    match Problem::parse(context.operation, status, Some(headers), body) {
+    match Problem::parse(context.operation, status, headers, body) {
         Some(problem) => Error::Problem {
             context: context.with_body(body),
             problem: Box::new(problem),
@@ -137,7 +146,7 @@ pub(crate) async fn read_reply(
         .await
         .map_err(|e| body_error(context.clone(), e.without_url().into(), limit))?;
     if !status.is_success() {
-        return Err(status_error(context, &headers, &body));
+        return Err(status_error(context, Some(&headers), &body));
     }
     Ok((body, context))
 }

@@ -182,6 +182,31 @@ impl Error {
         }
     }
 
+    /// Whether the client's timeout ran out, before the reply arrived or while its body was
+    /// being read (see [`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn is_timeout(&self) -> bool {
+        match self {
+            Error::Transport { source, .. } => source.is_timeout(),
+            Error::Body { source, .. } => {
+                let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(source.as_ref());
+                while let Some(error) = cause {
+                    let timed_out = error
+                        .downcast_ref::<reqwest::Error>()
+                        .is_some_and(reqwest::Error::is_timeout)
+                        || error
+                            .downcast_ref::<std::io::Error>()
+                            .is_some_and(|e| e.kind() == std::io::ErrorKind::TimedOut);
+                    if timed_out {
+                        return true;
+                    }
+                    cause = error.source();
+                }
+                false
+            }
+            _ => false,
+        }
+    }
+
     /// Whether the same request may succeed if sent again later, as the API reports it (a v1
     /// throttled status, HTTP 429, a timeout or a dropped connection). The client never
     /// resends by itself: resending a request that starts a verification may start a second.

@@ -75,7 +75,7 @@ pub fn v2_problem(data: &[u8]) {
         status: Some(status),
         ..ResponseContext::new("new_request")
     };
-    let error = crate::call::status_error(context, &headers, body);
+    let error = crate::call::status_error(context, Some(&headers), body);
     // Formatting walks everything the error holds.
     let _ = (error.to_string(), format!("{error:?}"));
 }

@@ -15,24 +15,29 @@ pub(crate) fn bounded(response: reqwest::Response, limit: usize) -> reqwest::Res
     // A body whose declared length is within the limit cannot grow past it: hyper reads no
     // more than Content-Length bytes (and reports a shorter body as an error). Nearly every
     // API reply is such a body; handing it on as it is saves taking the response apart.
-    if response
-        .content_length()
-        .is_some_and(|length| length <= limit as u64)
-    {
+    let declared = response.content_length();
+    if declared.is_some_and(|length| length <= limit as u64) {
         return response;
     }
+    // A body declared longer than the limit will pass it: its first bytes fail the read, so
+    // nothing of it is buffered.
+    let limit = if declared.is_some() { 0 } else { limit };
     let url = response.url().clone();
     let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
     let body = reqwest::Body::wrap(Limited::new(body, limit));
     rebuild(parts, url, body)
 }
 
-/// Reads the whole body (up to `limit` bytes) and hands back the bytes with a response that
+/// Reads the whole body (up to `limit` bytes; none if it is declared longer) and hands back the bytes with a response that
 /// still carries them, so the body can be both kept for an error report and decoded.
 pub(crate) async fn buffered(
     response: reqwest::Response,
     limit: usize,
 ) -> (reqwest::Response, Result<Bytes, BodyError>) {
+    let limit = match response.content_length() {
+        Some(length) if length > limit as u64 => 0,
+        _ => limit,
+    };
     let url = response.url().clone();
     let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
     let read = Limited::new(body, limit)

@@ -3,6 +3,7 @@
 
 mod auth;
 mod config;
+mod faults;
 #[cfg(feature = "mock")]
 mod load;
 mod mock;
@@ -12,6 +13,7 @@ mod mock_v1;
 mod mock_webhooks;
 #[cfg(feature = "mock")]
 mod quickstart;
+mod raw_server;
 mod retry;
 mod support;
 mod v1;

@@ -1,15 +1,12 @@
 //! The retry policy, judged by how many requests the server saw.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
-
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 use httpmock::{Method, MockServer};
 use vonage_verify::v2::{StartRequest, Step};
 use vonage_verify::{Client, Error, RetryPolicy};
 
+use crate::raw_server::RawServer;
 use crate::support;
 
 const ID: &str = "c11236f4-00bf-4b89-84ba-88b25df97315";
@@ -170,35 +167,17 @@ async fn without_a_policy_every_request_is_sent_once() {
     assert_eq!(mock.calls_async().await, 1);
 }
 
-/// A server that accepts connections, counts them, and closes each one after `reply`.
-async fn counting_closer(reply: &'static [u8]) -> (std::net::SocketAddr, Arc<AtomicUsize>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let accepted = Arc::new(AtomicUsize::new(0));
-    let counter = accepted.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut socket, _)) = listener.accept().await else {
-                return;
-            };
-            counter.fetch_add(1, Ordering::SeqCst);
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 64 * 1024];
-                let _ = socket.read(&mut buf).await;
-                let _ = socket.write_all(reply).await;
-            });
-        }
-    });
-    (addr, accepted)
-}
-
 #[tokio::test]
 async fn a_start_that_never_reached_the_server_is_sent_again() {
     // The TLS handshake fails on every connection: no byte of the HTTP request is ever
     // written, so even a start may be retried. The server counts the connections.
-    let (addr, accepted) = counting_closer(b"not TLS\r\n").await;
+    let server = RawServer::start(|mut conn| async move {
+        conn.read_some().await;
+        let _ = conn.write(b"not TLS\r\n").await;
+    })
+    .await;
     let client = Client::builder()
-        .base_url(format!("https://{addr}"))
+        .base_url(format!("https://{}", server.addr()))
         .api_key(support::api_key())
         .retry(quick().max_retries(3))
         .build()
@@ -212,38 +191,34 @@ async fn a_start_that_never_reached_the_server_is_sent_again() {
         panic!("{err:?}");
     };
     assert!(source.is_connect(), "{source:?}");
-    assert_eq!(
-        accepted.load(Ordering::SeqCst),
-        4,
-        "the first try and three retries"
-    );
+    assert_eq!(server.accepted(), 4, "the first try and three retries");
 }
 
 #[tokio::test]
 async fn a_start_whose_connection_dropped_mid_request_is_not_resent() {
     // Reads the request and closes without answering: the server may have acted on it.
-    let (addr, accepted) = counting_closer(b"").await;
-    let client = Client::builder()
-        .base_url(format!("http://{addr}"))
-        .api_key(support::api_key())
+    let server = RawServer::start(|mut conn| async move {
+        conn.read_request().await;
+    })
+    .await;
+    let err = server
+        .builder()
         .retry(quick().max_retries(5))
         .build()
-        .unwrap();
-    let err = client
+        .unwrap()
         .v2()
         .start(&StartRequest::new("Acme").step(Step::sms("447700900000")))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
-    assert_eq!(accepted.load(Ordering::SeqCst), 1);
+    assert_eq!(server.accepted(), 1);
 
     // The same failure on a read is retried.
-    let client = Client::builder()
-        .base_url(format!("http://{addr}"))
-        .api_key(support::api_key())
+    let reader = server
+        .builder()
         .retry(quick().max_retries(2))
         .build()
         .unwrap();
-    client.v2().templates_page(None, None).await.unwrap_err();
-    assert_eq!(accepted.load(Ordering::SeqCst), 4);
+    reader.v2().templates_page(None, None).await.unwrap_err();
+    assert_eq!(server.accepted(), 4);
 }
