@@ -1,5 +1,7 @@
 //! Calls into the generated clients that report the crate's [`Error`] with full context.
 
+use std::sync::Arc;
+
 use progenitor_client::{ClientInfo, ResponseValue};
 
 use reqwest::header::HeaderMap;
@@ -7,26 +9,29 @@ use reqwest::header::HeaderMap;
 use crate::error::{Error, ResponseContext};
 use crate::problem::Problem;
 use crate::transport::body::{self, BodyError};
-use crate::transport::{Observed, Transport, observing, trace_id};
+use crate::transport::{Observed, Probe, Transport, trace_id};
 
-/// Runs `send` on `raw` while recording what the transport sees, so that errors from the
-/// generated code (which carry no operation, and sometimes no status) can be completed.
+/// Runs `send` on a copy of `raw` whose transport reports to a fresh probe, so that errors
+/// from the generated code (which carry no operation, and sometimes no status) can be
+/// completed with what the transport saw.
 pub(crate) async fn call<R, T, E>(
     operation: &'static str,
     raw: &R,
+    rebuild: impl FnOnce(&str, reqwest::Client, Transport) -> R,
     send: impl AsyncFnOnce(&R) -> Result<ResponseValue<T>, progenitor_client::Error<E>>,
 ) -> Result<ResponseValue<T>, Error>
 where
     R: ClientInfo<Transport>,
 {
+    let limit = raw.inner().settings().max_body_bytes;
+    let probe = Arc::new(Probe::default());
+    let transport = raw.inner().observed_by(Arc::clone(&probe));
+    let observed = rebuild(raw.baseurl(), raw.client().clone(), transport);
     // Held until the generated code has read the body.
     let _slot = raw.inner().slot().await;
-    match observing(send(raw)).await {
-        (Ok(value), _) => Ok(value),
-        (Err(error), observed) => {
-            let limit = raw.inner().settings().max_body_bytes;
-            Err(convert(operation, error, observed, limit).await)
-        }
+    match send(&observed).await {
+        Ok(value) => Ok(value),
+        Err(error) => Err(convert(operation, error, probe.take(), limit).await),
     }
 }
 

@@ -33,6 +33,9 @@ impl Transport {
         operation: &'static str,
         request: &mut reqwest::Request,
     ) -> Result<(), Error> {
+        if let Some(probe) = &self.probe {
+            probe.called(operation);
+        }
         let settings = self.settings();
         let authenticated =
             by_method(api.operations(), operation).is_some_and(|op| op.authenticated);

@@ -8,10 +8,12 @@ use crate::error::Error;
 
 impl Transport {
     /// What a generated client returns when `authorize` refuses: progenitor's error can only
-    /// carry a string, so the typed error waits in the probe for the caller, if one is listening.
+    /// carry a string, so the typed error waits in the probe for the caller that set one.
     fn refuse<E>(&self, error: Error) -> progenitor_client::Error<E> {
         let message = error.to_string();
-        super::probe::refused(error);
+        if let Some(probe) = &self.probe {
+            probe.refused(error);
+        }
         progenitor_client::Error::Custom(message)
     }
 }

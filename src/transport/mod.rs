@@ -28,7 +28,7 @@ use crate::retry::{Attempt, RetryPolicy};
 use crate::spec::Operation;
 
 pub(crate) use auth::{authorization_value, is_loopback};
-pub(crate) use probe::{Observed, observing};
+pub(crate) use probe::{Observed, Probe};
 
 /// The response header Vonage uses to identify a request in its logs.
 // A `HeaderName`, not a `&str`: looking a header up by string parses the name every time.
@@ -114,11 +114,16 @@ impl fmt::Debug for Settings {
 #[derive(Clone)]
 pub struct Transport {
     settings: Arc<Settings>,
+    // Set for one call at a time, to learn what happened inside the generated code.
+    probe: Option<Arc<Probe>>,
 }
 
 impl Transport {
     pub(crate) fn new(settings: Arc<Settings>) -> Self {
-        Self { settings }
+        Self {
+            settings,
+            probe: None,
+        }
     }
 
     pub(crate) fn settings(&self) -> &Settings {
@@ -132,6 +137,14 @@ impl Transport {
         let slots = self.settings.in_flight.as_ref()?;
         // The semaphore is never closed, so acquiring fails never.
         Arc::clone(slots).acquire_owned().await.ok()
+    }
+
+    /// The same transport, reporting what happens to its requests to `probe`.
+    pub(crate) fn observed_by(&self, probe: Arc<Probe>) -> Self {
+        Self {
+            settings: Arc::clone(&self.settings),
+            probe: Some(probe),
+        }
     }
 
     /// Sends a hand-written request: both steps of the path, with the crate's error type.
@@ -200,17 +213,17 @@ impl Transport {
                 }
                 tracing::debug!("response received");
                 let limit = self.settings.max_body_bytes;
-                if !probe::active() {
+                let Some(probe) = &self.probe else {
                     return Ok(body::bounded(response, limit));
-                }
-                probe::responded(response.status(), trace_id);
+                };
+                probe.responded(response.status(), trace_id);
                 if response.status().is_success() {
                     return Ok(body::bounded(response, limit));
                 }
                 // Error bodies are small; keeping the raw bytes lets the error quote them
                 // exactly, not as progenitor's decoded form.
                 let (response, body) = body::buffered(response, limit).await;
-                probe::error_body(body);
+                probe.error_body(body);
                 Ok(response)
             }
             Err(error) => {
