@@ -403,9 +403,11 @@ impl ClientBuilder {
         self
     }
 
-    /// How long a whole request may take, from connecting to the end of the body.
-    /// Default: 30 seconds with the builder's own HTTP client; with a caller's client, its own
-    /// setting unless this is set (it then applies per request).
+    /// How long one try of a request may take, from connecting to the end of the body; a
+    /// retry (see [`retry`](Self::retry)) starts a new one. Default: 30 seconds with the
+    /// builder's own HTTP client; with a caller's client, its own setting unless this is set
+    /// (it then applies per request). reqwest's own default is no timeout at all, so set
+    /// one here or on your client.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -437,7 +439,9 @@ impl ClientBuilder {
     /// Each one in flight holds one connection, so this also bounds the connections the
     /// client opens, to about `limit`: a slot is freed once the body is read, a moment
     /// before the connection is back in the pool, so a few more may open under load.
-    /// Default: no limit, one connection per concurrent request.
+    /// Requests made through the generated raw clients ([`v1::Api::raw`](crate::v1::Api::raw),
+    /// [`v2::Api::raw`](crate::v2::Api::raw)) are not counted. Default: no limit, one
+    /// connection per concurrent request.
     pub fn max_in_flight(mut self, limit: usize) -> Self {
         self.max_in_flight = Some(limit);
         self

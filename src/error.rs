@@ -208,8 +208,10 @@ impl Error {
     }
 
     /// Whether the same request may succeed if sent again later, as the API reports it (a v1
-    /// throttled status, HTTP 429, a timeout or a dropped connection). The client never
-    /// resends by itself: resending a request that starts a verification may start a second.
+    /// throttled status, HTTP 429, a timeout or a dropped connection). Whether to send it
+    /// again is the caller's choice: even with a [`RetryPolicy`](crate::RetryPolicy), the
+    /// client resends only reads and requests that never reached the server, since resending
+    /// a request that starts a verification may start a second.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::V1(error) => error.is_retryable(),

@@ -1,16 +1,17 @@
 //! Sending a failed request again, for the requests where that is safe.
 
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use reqwest::StatusCode;
 use reqwest::header::{HeaderValue, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
 
 /// When the client sends a failed request again. Off unless set with
 /// [`ClientBuilder::retry`](crate::ClientBuilder::retry).
 ///
 /// Only two kinds of request are ever sent twice:
-/// - **reads** (`GET`: v1 search, templates and fragments), after a connection error, a
-///   timeout, or a `429`, `500`, `502`, `503` or `504` answer;
+/// - **reads** (`GET`: v1 search, templates and fragments, in the typed API and the raw
+///   clients alike), after a connection error, a timeout, or a `429`, `500`, `502`, `503` or
+///   `504` answer. Not the silent-auth check URL: a carrier may honour it only once;
 /// - **any request that never reached the server**: the connection could not be made, so no
 ///   byte of it was sent.
 ///
@@ -24,6 +25,11 @@ use reqwest::header::{HeaderValue, RETRY_AFTER};
 /// `503` (seconds, or an HTTP date read against the client's [`Clock`](crate::Clock)) is
 /// waited exactly. If it asks for longer than `max_backoff`, the answer is returned instead
 /// of holding the caller.
+///
+/// A failure while the body is read (it was cut off, timed out or is over the limit) comes
+/// after the answer was taken as final, so it is returned, not retried. Each try has the
+/// whole [`ClientBuilder::timeout`](crate::ClientBuilder::timeout) to itself: a read may take
+/// up to `max_retries + 1` timeouts plus the waits before its error is returned.
 ///
 /// ```
 /// use std::time::Duration;
@@ -102,7 +108,7 @@ impl RetryPolicy {
     fn backoff(&self, retry: u32) -> Duration {
         let bound = self.bound(retry);
         if self.jitter {
-            bound.mul_f64(random_fraction())
+            part_of(bound, random_u32())
         } else {
             bound
         }
@@ -176,17 +182,37 @@ fn retry_after(value: &HeaderValue, now: SystemTime) -> Option<Duration> {
     if let Ok(seconds) = text.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
-    let at: SystemTime = chrono::DateTime::parse_from_rfc2822(text).ok()?.into();
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+    // In whole seconds since the epoch, not as a `SystemTime`: chrono reads years SystemTime
+    // cannot hold on every platform, and converting one would panic.
+    let at = chrono::DateTime::parse_from_rfc2822(text).ok()?.timestamp();
+    // A date before 1970 is as past as any other.
+    let at = Duration::from_secs(u64::try_from(at).unwrap_or(0));
+    let since_epoch = now.duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO);
+    Some(at.saturating_sub(since_epoch))
 }
 
-/// A uniform fraction in [0, 1] from the system's random source; 1 (no jitter) if it fails.
-fn random_fraction() -> f64 {
+/// `bound` times `numerator / u32::MAX`, in integer nanoseconds so that no bound overflows.
+fn part_of(bound: Duration, numerator: u32) -> Duration {
+    let nanos = bound.as_nanos() * u128::from(numerator) / u128::from(u32::MAX);
+    // At most `bound`'s own nanoseconds, so the seconds fit.
+    let seconds = u64::try_from(nanos / 1_000_000_000).unwrap_or(u64::MAX);
+    let below = u32::try_from(nanos % 1_000_000_000).unwrap_or(0);
+    Duration::new(seconds, below)
+}
+
+/// A uniform `u32` from the system's random source; `u32::MAX` (no jitter) if it fails.
+fn random_u32() -> u32 {
     let mut bytes = [0u8; 4];
     match aws_lc_rs::rand::fill(&mut bytes) {
-        Ok(()) => f64::from(u32::from_le_bytes(bytes)) / f64::from(u32::MAX),
-        Err(_) => 1.0,
+        Ok(()) => u32::from_le_bytes(bytes),
+        Err(_) => u32::MAX,
     }
+}
+
+/// Whether a request may be sent again after it reached the server. Reads may, with one
+/// exception: the silent-auth check URL is a GET that a carrier may honour only once.
+pub(crate) fn is_read(operation: &str, method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD) && operation != crate::v2::SILENT_AUTH_OPERATION
 }
 
 #[cfg(test)]
@@ -229,11 +255,31 @@ mod tests {
     }
 
     #[test]
-    fn jitter_stays_within_the_bound() {
+    fn jitter_stays_within_the_bound_and_varies() {
         let p = RetryPolicy::new().initial_backoff(Duration::from_millis(100));
-        for _ in 0..100 {
-            assert!(p.backoff(0) <= Duration::from_millis(100));
-        }
+        let waits: Vec<_> = (0..100).map(|_| p.backoff(0)).collect();
+        assert!(waits.iter().all(|w| *w <= Duration::from_millis(100)));
+        assert!(waits.iter().any(|w| *w != waits[0]), "{waits:?}");
+    }
+
+    #[test]
+    fn jitter_cannot_overflow() {
+        assert_eq!(part_of(Duration::MAX, u32::MAX), Duration::MAX);
+        assert!(part_of(Duration::MAX, u32::MAX / 2) < Duration::MAX);
+        assert_eq!(part_of(Duration::from_secs(10), 0), Duration::ZERO);
+        let p = RetryPolicy::new()
+            .initial_backoff(Duration::MAX)
+            .max_backoff(Duration::MAX);
+        assert!(p.backoff(30) <= Duration::MAX);
+    }
+
+    #[test]
+    fn the_silent_auth_check_is_not_a_read() {
+        assert!(is_read("verify_search", &Method::GET));
+        assert!(is_read("list_templates", &Method::GET));
+        assert!(!is_read("new_request", &Method::POST));
+        assert!(!is_read("cancel_request", &Method::DELETE));
+        assert!(!is_read(crate::v2::SILENT_AUTH_OPERATION, &Method::GET));
     }
 
     #[test]
@@ -271,6 +317,15 @@ mod tests {
         assert_eq!(
             answered(&p, true, 0, 429, Some("soon")),
             Some(Duration::from_millis(100))
+        );
+        // Dates far outside what `SystemTime` holds on some platforms read without panicking.
+        assert_eq!(
+            answered(&p, true, 0, 503, Some("1 Jan 0001 00:00:00 GMT")),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(
+            answered(&p, true, 0, 503, Some("31 Dec 99999 23:59:59 GMT")),
+            None
         );
         // Retry-After on a status that is not retried changes nothing.
         assert_eq!(answered(&p, true, 0, 400, Some("0")), None);

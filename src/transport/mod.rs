@@ -15,7 +15,6 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::Method;
 use reqwest::header::{HeaderValue, USER_AGENT};
 use tracing::Instrument as _;
 use url::Url;
@@ -194,9 +193,11 @@ impl Transport {
         let traced = !span.is_disabled();
         let started = Instant::now();
         let result = if traced {
-            self.execute(http, request).instrument(span.clone()).await
+            self.execute(http, operation, request)
+                .instrument(span.clone())
+                .await
         } else {
-            self.execute(http, request).await
+            self.execute(http, operation, request).await
         };
         let _entered = traced.then(|| span.enter());
         if traced {
@@ -240,12 +241,13 @@ impl Transport {
     async fn execute(
         &self,
         http: &reqwest::Client,
+        operation: &str,
         request: reqwest::Request,
     ) -> reqwest::Result<reqwest::Response> {
         let Some(policy) = &self.settings.retry else {
             return http.execute(request).await;
         };
-        let read = matches!(*request.method(), Method::GET | Method::HEAD);
+        let read = crate::retry::is_read(operation, request.method());
         let mut retry = 0;
         loop {
             // A streamed body cannot be copied, so such a request is sent once. The crate

@@ -32,7 +32,9 @@ pub(crate) const OBSERVED_XML_ROOTS: &[&str] = &["verify_response", "response"];
 ///
 /// v1 answers most failures with HTTP 200 and a non-zero `status`; here every such status is
 /// an [`Error::V1`] carrying a typed [`Status`](super::Status), except the ones a caller acts
-/// on as outcomes (wrong codes, see [`CheckOutcome`]). Nothing is ever resent by the client.
+/// on as outcomes (wrong codes, see [`CheckOutcome`]). A request that changes state is
+/// never resent once it may have reached the server, even with a
+/// [`RetryPolicy`](crate::RetryPolicy).
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), vonage_verify::Error> {

@@ -8,6 +8,7 @@ mod start;
 mod templates;
 
 pub use api::Api;
+pub(crate) use silent_auth::OPERATION as SILENT_AUTH_OPERATION;
 pub use silent_auth::{SilentAuthCode, SilentAuthFailure};
 pub use start::{Channel, Checked, CheckedStatus, StartRequest, Started, Step};
 pub use templates::{Page, TemplateUpdate};

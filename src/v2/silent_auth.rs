@@ -16,7 +16,7 @@ pub(crate) const MAX_HOPS: usize = 10;
 
 /// The chain's name in errors and traces. It is not an operation of the spec's table, so the
 /// send path attaches no credentials to any hop.
-const OPERATION: &str = "silent_auth_redirect";
+pub(crate) const OPERATION: &str = "silent_auth_redirect";
 
 /// A completed silent authentication: the code to submit with
 /// [`Api::check_code`](super::Api::check_code) (one attempt).
@@ -110,6 +110,8 @@ pub(crate) async fn complete(
                 url: without_query(&url),
             }));
         }
+        // Each hop is a request like any other, held to the client's limit until it is read.
+        let _slot = transport.slot().await;
         let request = http
             .get(url.clone())
             .build()

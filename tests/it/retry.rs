@@ -3,13 +3,18 @@
 use std::time::Duration;
 
 use httpmock::{Method, MockServer};
-use vonage_verify::v2::{StartRequest, Step};
+use rust_decimal::Decimal;
+use vonage_verify::v1::{Command, NetworkUnblock, Psd2Request, VerifyRequest};
+use vonage_verify::v2::{StartRequest, Step, TemplateUpdate};
 use vonage_verify::{Client, Error, RetryPolicy};
 
-use crate::raw_server::RawServer;
+use crate::raw_server::{RawServer, response};
 use crate::support;
 
 const ID: &str = "c11236f4-00bf-4b89-84ba-88b25df97315";
+const V1_ID: &str = "abcdef0123456789abcdef0123456789";
+const TEMPLATE: &str = "8f35a1a7-eb2f-4552-8fdf-fffdaee41bc9";
+const FRAGMENT: &str = "c70f446e-997a-4313-a081-60a02a31dc19";
 
 /// Three tries at most, no real waiting.
 fn quick() -> RetryPolicy {
@@ -118,6 +123,123 @@ async fn a_start_or_check_that_reached_the_server_is_never_resent() {
         assert_eq!(check.calls_async().await, 1, "{status}");
         assert_eq!(v1.calls_async().await, 1, "{status}");
     }
+}
+
+#[tokio::test]
+async fn no_request_that_changes_state_is_resent() {
+    // Every request gets a retryable answer inviting an immediate retry; each operation must
+    // still reach the server exactly once.
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|_, then| {
+            then.status(503)
+                .header("retry-after", "0")
+                .header("content-type", "application/problem+json")
+                .body(r#"{"title":"busy","detail":"try later"}"#);
+        })
+        .await;
+    let client = retrying(&server, quick().max_retries(5));
+    let (v1, v2) = (client.v1(), client.v2());
+    let check_url = format!("{}/v2/verify/{ID}/silent-auth/redirect", server.base_url());
+    let mut sent = 0;
+    macro_rules! once {
+        ($call:expr) => {{
+            let result = $call.await.map(drop);
+            assert!(result.is_err(), "{}: {result:?}", stringify!($call));
+            sent += 1;
+            assert_eq!(any.calls_async().await, sent, "{}", stringify!($call));
+        }};
+    }
+    once!(v2.start(&StartRequest::new("Acme").step(Step::sms("447700900000"))));
+    once!(v2.check_code(ID, "1234"));
+    once!(v2.cancel(ID));
+    once!(v2.next_workflow(ID));
+    once!(v2.complete_silent_auth(&check_url, None));
+    once!(v2.create_template("acme"));
+    once!(v2.update_template(TEMPLATE, &TemplateUpdate::new().name("acme2")));
+    once!(v2.delete_template(TEMPLATE));
+    once!(v2.add_fragment(TEMPLATE, "sms", "en-us", "Your code: ${code}"));
+    once!(v2.update_fragment(TEMPLATE, FRAGMENT, "Code: ${code}"));
+    once!(v2.delete_fragment(TEMPLATE, FRAGMENT));
+    once!(v1.request(&VerifyRequest::new("447700900000", "Acme")));
+    once!(v1.psd2(&Psd2Request::new(
+        "447700900000",
+        "Acme",
+        Decimal::new(1000, 2)
+    )));
+    once!(v1.check(V1_ID, "1234"));
+    once!(v1.control(V1_ID, Command::Cancel));
+    once!(v1.network_unblock(&NetworkUnblock::new("23410")));
+    // The generated clients go through the same send path.
+    once!(v2.raw().cancel_request().request_id(ID).send());
+}
+
+#[tokio::test]
+async fn a_timed_out_start_is_not_resent_and_a_timed_out_read_is() {
+    let server = RawServer::start(|mut conn| async move {
+        conn.read_request().await;
+        conn.hold().await;
+    })
+    .await;
+    let client = server
+        .builder()
+        .timeout(Duration::from_millis(100))
+        .retry(quick())
+        .build()
+        .unwrap();
+    let err = client
+        .v2()
+        .start(&StartRequest::new("Acme").step(Step::sms("447700900000")))
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert_eq!(server.accepted(), 1);
+
+    let err = client.v1().search(V1_ID).await.unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert_eq!(server.accepted(), 1 + 3, "a first try and two retries");
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_tried_again() {
+    // Nothing listens on the port at first: the start is refused before any byte is sent.
+    // A server starts there during the first wait, and the retry reaches it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = Client::builder()
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .api_key(support::api_key())
+        .retry(
+            RetryPolicy::new()
+                .max_retries(1)
+                .initial_backoff(Duration::from_millis(500))
+                .without_jitter(),
+        )
+        .build()
+        .unwrap();
+    let server = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let body = format!(r#"{{"request_id":"{ID}"}}"#);
+        RawServer::answering_on(port, move |_| {
+            response("202 Accepted", "application/json", body.as_bytes())
+        })
+        .await
+    });
+    let began = std::time::Instant::now();
+    let started = client
+        .v2()
+        .start(&StartRequest::new("Acme").step(Step::sms("447700900000")))
+        .await
+        .unwrap();
+    assert_eq!(started.request_id, ID);
+    assert!(
+        began.elapsed() >= Duration::from_millis(500),
+        "the first try was refused and the retry waited its backoff"
+    );
+    assert_eq!(server.await.unwrap().accepted(), 1);
 }
 
 #[tokio::test]
