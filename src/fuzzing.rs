@@ -57,7 +57,7 @@ pub fn v1_xml(data: &[u8]) {
 }
 
 /// A v2 error reply: the first byte picks the status, the next up to 32 bytes are a
-/// `Retry-After` value, and the rest is the body.
+/// `Retry-After` value, and the rest is the body. The retry policy reads the same header.
 pub fn v2_problem(data: &[u8]) {
     let Some((&pick, rest)) = data.split_first() else {
         return;
@@ -78,6 +78,9 @@ pub fn v2_problem(data: &[u8]) {
     let error = crate::call::status_error(context, Some(&headers), body);
     // Formatting walks everything the error holds.
     let _ = (error.to_string(), format!("{error:?}"));
+    let attempt = crate::retry::Attempt::Answered(status, headers.get(RETRY_AFTER));
+    let now = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_790_000_000);
+    let _ = crate::RetryPolicy::new().decide(true, 0, attempt, now);
 }
 
 /// A webhook: the bytes up to the first newline are the `Authorization` header, the rest

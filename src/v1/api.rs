@@ -312,7 +312,13 @@ impl Api {
                 message: "the operation's path has no format segment".into(),
             })?;
         let url = format!("{}{path}/xml", self.raw.baseurl());
-        let method = reqwest::Method::from_bytes(spec.http_method.as_bytes()).unwrap_or_default();
+        // Never a default: GET would make a state-changing request look like a retryable read.
+        let method = reqwest::Method::from_bytes(spec.http_method.as_bytes()).map_err(|_| {
+            Error::InvalidRequest {
+                operation,
+                message: "the operation's method is not an HTTP method".into(),
+            }
+        })?;
         let http = self.raw.client();
         let mut builder = http
             .request(method, url)
