@@ -244,14 +244,24 @@ async fn a_refused_connection_is_tried_again() {
 
 #[tokio::test]
 async fn retry_after_is_honoured_when_it_fits_and_answered_when_it_does_not() {
+    // The policy's own waits would be 2 s then 4 s; `Retry-After: 0` replaces them.
     let server = MockServer::start_async().await;
     let now = failing(&server, Method::GET, "/v2/verify/templates", 429, Some("0")).await;
-    retrying(&server, quick())
+    let slow = RetryPolicy::new()
+        .initial_backoff(Duration::from_secs(2))
+        .max_backoff(Duration::from_secs(5))
+        .without_jitter();
+    let began = std::time::Instant::now();
+    retrying(&server, slow)
         .v2()
         .templates_page(None, None)
         .await
         .unwrap_err();
     assert_eq!(now.calls_async().await, 3);
+    assert!(
+        began.elapsed() < Duration::from_secs(2),
+        "waited the backoff, not Retry-After"
+    );
 
     // One second is more than the 50 ms the policy allows: the 429 comes back at once.
     let server = MockServer::start_async().await;
