@@ -80,7 +80,9 @@ pub fn v2_problem(data: &[u8]) {
     let _ = (error.to_string(), format!("{error:?}"));
     let attempt = crate::retry::Attempt::Answered(status, headers.get(RETRY_AFTER));
     let now = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_790_000_000);
-    let _ = crate::RetryPolicy::new().decide(true, 0, attempt, now);
+    let _ = crate::RetryPolicy::new()
+        .without_jitter()
+        .decide(true, 0, attempt, now);
 }
 
 /// A webhook: the bytes up to the first newline are the `Authorization` header, the rest

@@ -209,10 +209,14 @@ fn random_u32() -> u32 {
     }
 }
 
-/// Whether a request may be sent again after it reached the server. Reads may, with one
-/// exception: the silent-auth check URL is a GET that a carrier may honour only once.
+/// GETs that act: the silent-auth check URL, followed by the typed API or called through
+/// the generated client, which a carrier may honour only once.
+const ACTING_GETS: [&str; 2] = [crate::v2::SILENT_AUTH_OPERATION, "silent_auth_check"];
+
+/// Whether a request may be sent again after it reached the server: reads, except the
+/// GETs that act.
 pub(crate) fn is_read(operation: &str, method: &Method) -> bool {
-    matches!(*method, Method::GET | Method::HEAD) && operation != crate::v2::SILENT_AUTH_OPERATION
+    matches!(*method, Method::GET | Method::HEAD) && !ACTING_GETS.contains(&operation)
 }
 
 #[cfg(test)]
@@ -280,6 +284,13 @@ mod tests {
         assert!(!is_read("new_request", &Method::POST));
         assert!(!is_read("cancel_request", &Method::DELETE));
         assert!(!is_read(crate::v2::SILENT_AUTH_OPERATION, &Method::GET));
+        assert!(!is_read("silent_auth_check", &Method::GET));
+        // The name is the generated operation's, so a renamed operation fails here.
+        assert!(
+            crate::v2::raw::OPERATIONS
+                .iter()
+                .any(|op| op.method_name == "silent_auth_check")
+        );
     }
 
     #[test]

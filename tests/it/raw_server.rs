@@ -30,16 +30,15 @@ impl RawServer {
         S: Fn(Conn) -> F + Send + Sync + 'static,
         F: Future<Output = ()> + Send + 'static,
     {
-        Self::start_on(0, script).await
+        Self::start_with(TcpListener::bind("127.0.0.1:0").await.unwrap(), script)
     }
 
-    /// [`start`](Self::start) on a chosen port (0 for any).
-    pub async fn start_on<S, F>(port: u16, script: S) -> Self
+    /// [`start`](Self::start) on a listener the test made.
+    pub fn start_with<S, F>(listener: TcpListener, script: S) -> Self
     where
         S: Fn(Conn) -> F + Send + Sync + 'static,
         F: Future<Output = ()> + Send + 'static,
     {
-        let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
         let addr = listener.local_addr().unwrap();
         let accepted = Arc::new(AtomicUsize::new(0));
         let written = Arc::new(AtomicUsize::new(0));
@@ -73,16 +72,16 @@ impl RawServer {
     where
         R: Fn(&str) -> Vec<u8> + Send + Sync + 'static,
     {
-        Self::answering_on(0, reply).await
+        Self::answering_with(TcpListener::bind("127.0.0.1:0").await.unwrap(), reply)
     }
 
-    /// [`answering`](Self::answering) on a chosen port (0 for any).
-    pub async fn answering_on<R>(port: u16, reply: R) -> Self
+    /// [`answering`](Self::answering) on a listener the test made.
+    pub fn answering_with<R>(listener: TcpListener, reply: R) -> Self
     where
         R: Fn(&str) -> Vec<u8> + Send + Sync + 'static,
     {
         let reply = Arc::new(reply);
-        Self::start_on(port, move |mut conn| {
+        Self::start_with(listener, move |mut conn| {
             let reply = reply.clone();
             async move {
                 if let Some(head) = conn.read_request().await {
@@ -90,7 +89,6 @@ impl RawServer {
                 }
             }
         })
-        .await
     }
 
     pub fn addr(&self) -> SocketAddr {

@@ -172,6 +172,11 @@ async fn no_request_that_changes_state_is_resent() {
     once!(v1.network_unblock(&NetworkUnblock::new("23410")));
     // The generated clients go through the same send path.
     once!(v2.raw().cancel_request().request_id(ID).send());
+    once!(v2.raw().silent_auth_check().request_id(ID).send());
+    once!(
+        v1.format(vonage_verify::v1::Format::Xml)
+            .request(&VerifyRequest::new("447700900000", "Acme"))
+    );
 }
 
 #[tokio::test]
@@ -204,11 +209,10 @@ async fn a_timed_out_start_is_not_resent_and_a_timed_out_read_is() {
 async fn a_refused_connection_is_tried_again() {
     // Nothing listens on the port at first: the start is refused before any byte is sent.
     // A server starts there during the first wait, and the retry reaches it.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    // Bound but not listening: the port stays ours, and connecting to it is refused.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let port = socket.local_addr().unwrap().port();
     let client = Client::builder()
         .base_url(format!("http://127.0.0.1:{port}"))
         .api_key(support::api_key())
@@ -223,10 +227,9 @@ async fn a_refused_connection_is_tried_again() {
     let server = tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(100)).await;
         let body = format!(r#"{{"request_id":"{ID}"}}"#);
-        RawServer::answering_on(port, move |_| {
+        RawServer::answering_with(socket.listen(16).unwrap(), move |_| {
             response("202 Accepted", "application/json", body.as_bytes())
         })
-        .await
     });
     let began = std::time::Instant::now();
     let started = client
