@@ -19,25 +19,21 @@ pub(crate) fn bounded(response: reqwest::Response, limit: usize) -> reqwest::Res
     if declared.is_some_and(|length| length <= limit as u64) {
         return response;
     }
-    // A body declared longer than the limit will pass it: its first bytes fail the read, so
-    // nothing of it is buffered.
-    let limit = if declared.is_some() { 0 } else { limit };
+    let limit = allowance(declared, limit);
     let url = response.url().clone();
     let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
     let body = reqwest::Body::wrap(Limited::new(body, limit));
     rebuild(parts, url, body)
 }
 
-/// Reads the whole body (up to `limit` bytes; none if it is declared longer) and hands back the bytes with a response that
-/// still carries them, so the body can be both kept for an error report and decoded.
+/// Reads the whole body (up to `limit` bytes; none if it is declared longer) and hands back
+/// the bytes with a response that still carries them, so the body can be both kept for an
+/// error report and decoded.
 pub(crate) async fn buffered(
     response: reqwest::Response,
     limit: usize,
 ) -> (reqwest::Response, Result<Bytes, BodyError>) {
-    let limit = match response.content_length() {
-        Some(length) if length > limit as u64 => 0,
-        _ => limit,
-    };
+    let limit = allowance(response.content_length(), limit);
     let url = response.url().clone();
     let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
     let read = Limited::new(body, limit)
@@ -46,6 +42,15 @@ pub(crate) async fn buffered(
         .map(http_body_util::Collected::to_bytes);
     let body = read.as_ref().map(Bytes::clone).unwrap_or_default();
     (rebuild(parts, url, body.into()), read)
+}
+
+/// How many bytes of a body to read. A body declared longer than the limit will pass it, so
+/// none: its first bytes fail the read, and nothing of it is buffered.
+fn allowance(declared: Option<u64>, limit: usize) -> usize {
+    match declared {
+        Some(length) if length > limit as u64 => 0,
+        _ => limit,
+    }
 }
 
 fn rebuild(

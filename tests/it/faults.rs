@@ -86,6 +86,16 @@ fn within_the_bound(path: Path, took: Duration) {
     );
 }
 
+/// A timeout before the reply's head was complete.
+fn no_answer_in_time(path: Path, error: &Error, took: Duration) {
+    assert!(
+        matches!(error, Error::Transport { .. }),
+        "{path:?}: {error:?}"
+    );
+    assert!(error.is_timeout(), "{path:?}: {error:?}");
+    within_the_bound(path, took);
+}
+
 #[tokio::test]
 async fn a_server_that_accepts_and_never_answers_times_out() {
     let server = RawServer::start(|mut conn| async move {
@@ -93,15 +103,7 @@ async fn a_server_that_accepts_and_never_answers_times_out() {
         conn.hold().await;
     })
     .await;
-    on_every_path(&server, |path, error, took| {
-        assert!(
-            matches!(error, Error::Transport { .. }),
-            "{path:?}: {error:?}"
-        );
-        assert!(error.is_timeout(), "{path:?}: {error:?}");
-        within_the_bound(path, took);
-    })
-    .await;
+    on_every_path(&server, no_answer_in_time).await;
 }
 
 #[tokio::test]
@@ -115,15 +117,7 @@ async fn a_server_that_trickles_its_head_times_out() {
         }
     })
     .await;
-    on_every_path(&server, |path, error, took| {
-        assert!(
-            matches!(error, Error::Transport { .. }),
-            "{path:?}: {error:?}"
-        );
-        assert!(error.is_timeout(), "{path:?}: {error:?}");
-        within_the_bound(path, took);
-    })
-    .await;
+    on_every_path(&server, no_answer_in_time).await;
 }
 
 #[tokio::test]
