@@ -5,7 +5,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 
-use super::{Config, PipelineError, passes, walk};
+use super::{Config, PipelineError, passes, rewrite, walk};
 
 /// One operation of a generated client, as the hooks and coverage tests see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,8 +51,12 @@ pub fn settings(config: &Config) -> Result<GenerationSettings, PipelineError> {
     Ok(s)
 }
 
-/// Generates and formats the client module for a normalised document.
-pub fn client_source(doc: &OpenAPI, config: &Config) -> Result<String, PipelineError> {
+/// Generates the client module for a normalised document, rewrites it (see [`rewrite`]) and
+/// formats it; returns the code and one note per rewrite that changed it.
+pub fn client_source(
+    doc: &OpenAPI,
+    config: &Config,
+) -> Result<(String, Vec<String>), PipelineError> {
     let settings = settings(config)?;
     // progenitor reports some unsupported shapes by panicking (`assert!`, `unimplemented!`);
     // turning that into an error lets `xtask specs check` list it and build.rs print it plainly.
@@ -76,46 +80,8 @@ pub fn client_source(doc: &OpenAPI, config: &Config) -> Result<String, PipelineE
     };
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| PipelineError::Format(e.to_string()))?;
-    drop_api_version_header(&mut file);
-    Ok(prettyplease::unparse(&file))
-}
-
-/// Removes the `api-version` header progenitor adds to every request, and returns how many
-/// it removed.
-///
-/// progenitor 0.15 sends the spec's `info.version` under that name, with no setting to turn
-/// it off. Vonage defines no such header, so sending it leaks a generator detail, and building
-/// it and then taking it out again at send time cost about 2,000 instructions a request (see
-/// `benches/overhead.rs`). The statement it removes is
-/// `header_map.append(HeaderName::from_static("api-version"), ..);`.
-pub fn drop_api_version_header(file: &mut syn::File) -> usize {
-    struct Dropper(usize);
-    impl syn::visit_mut::VisitMut for Dropper {
-        fn visit_block_mut(&mut self, block: &mut syn::Block) {
-            let before = block.stmts.len();
-            block.stmts.retain(|stmt| !appends_api_version(stmt));
-            self.0 += before - block.stmts.len();
-            syn::visit_mut::visit_block_mut(self, block);
-        }
-    }
-    let mut dropper = Dropper(0);
-    syn::visit_mut::VisitMut::visit_file_mut(&mut dropper, file);
-    dropper.0
-}
-
-fn appends_api_version(stmt: &syn::Stmt) -> bool {
-    let syn::Stmt::Expr(syn::Expr::MethodCall(call), Some(_)) = stmt else {
-        return false;
-    };
-    let Some(syn::Expr::Call(name)) = call.args.first() else {
-        return false;
-    };
-    let from_static = matches!(&*name.func, syn::Expr::Path(path)
-        if path.path.segments.last().is_some_and(|s| s.ident == "from_static"));
-    call.method == "append"
-        && from_static
-        && matches!(name.args.first(), Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }))
-            if s.value() == "api-version")
+    let notes = rewrite::apply(&mut file, config)?;
+    Ok((prettyplease::unparse(&file), notes))
 }
 
 /// Lists the operations of a normalised document, refusing ones progenitor could not name.
@@ -176,35 +142,6 @@ paths:
         )
         .unwrap();
         assert!(operations(&bare).unwrap()[0].authenticated);
-    }
-
-    #[test]
-    fn the_api_version_header_is_dropped_and_nothing_else() {
-        let doc = crate::codegen::load::parse(
-            r#"
-openapi: 3.0.3
-info: {title: t, version: '1.2.3'}
-paths:
-  /a:
-    get:
-      operationId: getA
-      parameters: [{name: x-trace, in: header, schema: {type: string}}]
-      responses: {'200': {description: ok}}
-  /b: {post: {operationId: postB, responses: {'204': {description: ok}}}}
-"#,
-        )
-        .unwrap();
-        let code = client_source(&doc, &crate::codegen::Config::default()).unwrap();
-        assert!(!code.contains("\"api-version\""), "{code}");
-        // The header a spec declares is still sent, and the map it goes into still exists.
-        assert!(code.contains("\"x-trace\""), "{code}");
-        assert!(code.contains(".headers(header_map)"), "{code}");
-
-        let settings = settings(&crate::codegen::Config::default()).unwrap();
-        let tokens = Generator::new(&settings).generate_tokens(&doc).unwrap();
-        let mut file: syn::File = syn::parse2(tokens).unwrap();
-        assert_eq!(drop_api_version_header(&mut file), 2, "one per operation");
-        assert_eq!(drop_api_version_header(&mut file), 0);
     }
 
     #[test]

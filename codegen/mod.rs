@@ -9,6 +9,7 @@
 pub mod generate;
 pub mod load;
 pub mod passes;
+pub mod rewrite;
 pub mod walk;
 pub mod xml;
 
@@ -26,6 +27,10 @@ pub struct Config {
     pub problem_schema: String,
     /// Rust path of the type that progenitor stores in each generated `Client` for the hooks.
     pub inner_type: String,
+    /// Rust path of the function that decodes JSON replies in place of progenitor's
+    /// `ResponseValue::from_response` (see [`rewrite::decode_without_copying_headers`]);
+    /// `None` keeps progenitor's.
+    pub response_decoder: Option<String>,
 }
 
 impl Default for Config {
@@ -34,6 +39,7 @@ impl Default for Config {
             credential_fields: vec!["api_key".into(), "api_secret".into()],
             problem_schema: "Problem".into(),
             inner_type: "crate::transport::Transport".into(),
+            response_decoder: Some("crate::transport::decode_json".into()),
         }
     }
 }
@@ -45,7 +51,7 @@ pub struct Generated {
     pub code: String,
     /// Every operation the client exposes, in spec order.
     pub operations: Vec<Operation>,
-    /// One line per change a pass made, prefixed with the pass name.
+    /// One line per change a pass or a rewrite made, prefixed with its name.
     pub notes: Vec<String>,
     /// The XML form of each operation that declares XML replies, from the spec as written.
     pub xml: Vec<xml::Shape>,
@@ -82,9 +88,10 @@ pub fn run(text: &str, config: &Config) -> Result<Generated, PipelineError> {
     let mut doc = load::parse(text)?;
     // Read before normalising: the passes keep only the JSON replies progenitor generates.
     let xml = xml::shapes(text)?;
-    let notes = passes::normalise(&mut doc, config);
+    let mut notes = passes::normalise(&mut doc, config);
     let operations = generate::operations(&doc)?;
-    let code = generate::client_source(&doc, config)?;
+    let (code, rewrites) = generate::client_source(&doc, config)?;
+    notes.extend(rewrites);
     Ok(Generated {
         code,
         operations,

@@ -8,6 +8,7 @@
 
 mod auth;
 pub(crate) mod body;
+mod decode;
 mod hooks;
 mod probe;
 
@@ -27,6 +28,7 @@ use crate::retry::{Attempt, RetryPolicy};
 use crate::spec::Operation;
 
 pub(crate) use auth::{authorization_value, is_loopback};
+pub(crate) use decode::decode_json;
 pub(crate) use probe::{Observed, Probe};
 
 /// The response header Vonage uses to identify a request in its logs.

@@ -285,6 +285,65 @@ async fn check_with_code_and_with_token() {
     }
 }
 
+/// The generated code decodes with the crate's decoder (`decode_without_copying_headers`),
+/// which moves the headers into the value rather than copying them: they must all arrive.
+#[tokio::test]
+async fn replies_keep_their_status_and_headers() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path(format!("/v2/verify/{ID}"));
+            then.status(200)
+                .header("x-vonage-trace-id", "trace-1")
+                .header("x-extra", "kept")
+                .json_body(json!({"request_id": ID, "status": "completed"}));
+        })
+        .await;
+    let body = || {
+        types::CheckCodeRequest::Code(types::CheckCodeByCode {
+            code: "1234".parse().unwrap(),
+        })
+    };
+    let value = client(&server)
+        .check_code()
+        .request_id(ID)
+        .body(body())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(value.status(), 200);
+    assert_eq!(value.headers()["x-vonage-trace-id"], "trace-1");
+    assert_eq!(value.headers()["x-extra"], "kept");
+    assert!(value.headers().contains_key("content-length"));
+    assert_eq!(value.into_inner().status.as_deref(), Some("completed"));
+
+    // An error reply decoded by the same function keeps its headers too.
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path(format!("/v2/verify/{ID}"));
+            then.status(429)
+                .header("content-type", PROBLEM)
+                .header("retry-after", "7")
+                .body(r#"{"title": "Rate Limit Hit"}"#);
+        })
+        .await;
+    match client(&server)
+        .check_code()
+        .request_id(ID)
+        .body(body())
+        .send()
+        .await
+    {
+        Err(Error::ErrorResponse(value)) => {
+            assert_eq!(value.status(), 429);
+            assert_eq!(value.headers()["retry-after"], "7");
+            assert_eq!(value.title.as_deref(), Some("Rate Limit Hit"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn check_errors() {
     let path = format!("/v2/verify/{ID}");

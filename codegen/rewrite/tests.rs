@@ -1,0 +1,266 @@
+use super::patterns::Class;
+use super::*;
+use crate::codegen::{Config, generate, load};
+
+/// The tokens progenitor generates for `spec`, before any rewrite.
+fn generated(spec: &str) -> syn::File {
+    let doc = load::parse(spec).unwrap();
+    let settings = generate::settings(&Config::default()).unwrap();
+    let tokens = progenitor::Generator::new(&settings)
+        .generate_tokens(&doc)
+        .unwrap();
+    syn::parse2(tokens).unwrap()
+}
+
+const HEADERS: &str = r#"
+openapi: 3.0.3
+info: {title: t, version: '1.2.3'}
+paths:
+  /a:
+    get:
+      operationId: getA
+      parameters: [{name: x-trace, in: header, schema: {type: string}}]
+      responses: {'200': {description: ok}}
+  /b: {post: {operationId: postB, responses: {'204': {description: ok}}}}
+"#;
+
+#[test]
+fn the_api_version_header_is_dropped_and_nothing_else() {
+    let mut file = generated(HEADERS);
+    assert_eq!(drop_api_version_header(&mut file), 2, "one per operation");
+    assert_eq!(drop_api_version_header(&mut file), 0);
+    let code = prettyplease::unparse(&file);
+    assert!(!code.contains("\"api-version\""), "{code}");
+    assert!(code.contains("\"x-trace\""), "{code}");
+}
+
+#[test]
+fn only_header_maps_left_empty_are_dropped() {
+    let mut file = generated(HEADERS);
+    // Before the api-version header goes, every map is in use.
+    assert_eq!(drop_empty_header_maps(&mut file), 0);
+    drop_api_version_header(&mut file);
+    assert_eq!(drop_empty_header_maps(&mut file), 1, "postB's");
+    assert_eq!(drop_empty_header_maps(&mut file), 0);
+    let code = prettyplease::unparse(&file);
+    // getA still builds its map and sends it.
+    assert_eq!(code.matches("let mut header_map").count(), 1, "{code}");
+    assert_eq!(code.matches(".headers(header_map)").count(), 1, "{code}");
+    // postB's request chain is intact without it.
+    let post_b = &code[code.find("impl<'a> PostB<'a>").unwrap()..];
+    assert!(post_b.contains(".post(url)"), "{post_b}");
+    assert!(post_b.contains(".build()?"), "{post_b}");
+}
+
+const JSON_REPLY: &str = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {type: object}}}}
+        '400': {description: bad, content: {application/json: {schema: {type: object}}}}
+"#;
+
+#[test]
+fn replies_are_decoded_by_the_configured_decoder() {
+    let mut file = generated(JSON_REPLY);
+    let decoder: syn::Path = syn::parse_str("crate::somewhere::decode").unwrap();
+    assert_eq!(
+        decode_without_copying_headers(&mut file, &decoder),
+        2,
+        "200 and 400"
+    );
+    let code = prettyplease::unparse(&file);
+    assert!(!code.contains("from_response"), "{code}");
+    assert_eq!(
+        code.matches("crate::somewhere::decode(response)").count(),
+        2,
+        "{code}"
+    );
+}
+
+#[test]
+fn the_pipeline_applies_every_rewrite_and_notes_it() {
+    let config = Config::default();
+    let mut file = generated(HEADERS);
+    let notes = apply(&mut file, &config).unwrap();
+    assert_eq!(
+        notes,
+        [
+            "drop_api_version_header: 2 places",
+            "drop_empty_header_maps: 1 places"
+        ]
+    );
+    let mut file = generated(JSON_REPLY);
+    let notes = apply(&mut file, &config).unwrap();
+    assert_eq!(
+        notes,
+        [
+            "drop_api_version_header: 1 places",
+            "drop_empty_header_maps: 1 places",
+            "decode_without_copying_headers: 2 places"
+        ]
+    );
+    let code = prettyplease::unparse(&file);
+    assert!(
+        code.contains("crate::transport::decode_json(response)"),
+        "{code}"
+    );
+
+    let keep = Config {
+        response_decoder: None,
+        ..Config::default()
+    };
+    let mut file = generated(JSON_REPLY);
+    apply(&mut file, &keep).unwrap();
+    assert!(prettyplease::unparse(&file).contains("ResponseValue::from_response"));
+    let broken = Config {
+        response_decoder: Some("not a path".into()),
+        ..Config::default()
+    };
+    assert!(apply(&mut generated(JSON_REPLY), &broken).is_err());
+}
+
+#[test]
+fn single_class_patterns_are_read() {
+    let class = |negated, ranges: &[(char, char)], at_least_one| {
+        Some(Class {
+            negated,
+            ranges: ranges.to_vec(),
+            at_least_one,
+        })
+    };
+    for (pattern, expected) in [
+        (
+            "^[a-zA-Z0-9]+$",
+            class(false, &[('a', 'z'), ('A', 'Z'), ('0', '9')], true),
+        ),
+        (
+            r"^[^\/{}:$]*$",
+            class(
+                true,
+                &[('/', '/'), ('{', '{'), ('}', '}'), (':', ':'), ('$', '$')],
+                false,
+            ),
+        ),
+        (
+            "^[A-Za-z0-9_-]+$",
+            class(
+                false,
+                &[('A', 'Z'), ('a', 'z'), ('0', '9'), ('_', '_'), ('-', '-')],
+                true,
+            ),
+        ),
+        (r"^[\d-]*$", class(false, &[('0', '9'), ('-', '-')], false)),
+        (
+            r"^[a\-z]+$",
+            class(false, &[('a', 'a'), ('-', '-'), ('z', 'z')], true),
+        ),
+        ("^[-a]+$", class(false, &[('-', '-'), ('a', 'a')], true)),
+        // Not one class repeated, or not only ASCII: left to the regex.
+        (r"^\d{3}$", None),
+        ("^[a-z]{2}$", None),
+        ("^[a-z]+", None),
+        ("[a-z]+$", None),
+        ("^[a-z]+[0-9]*$", None),
+        ("^[a-z]+$|^x$", None),
+        (r"^[\s]+$", None),
+        (r"^[\u0041]+$", None),
+        ("^[é]+$", None),
+        ("^[z-a]+$", None),
+        (r"^[\d-z]+$", None),
+        ("^[a--]+$", None),
+        ("^[]*$", None),
+        ("^[^]*$", None),
+    ] {
+        assert_eq!(Class::parse(pattern), expected, "{pattern}");
+    }
+}
+
+#[test]
+fn a_read_class_decides_as_the_regex_does() {
+    let patterns = [
+        "^[a-zA-Z0-9]+$",
+        "^[a-zA-Z0-9]*$",
+        r"^[^\/{}:$]*$",
+        "^[A-Za-z0-9_-]+$",
+        r"^[\d-]*$",
+        r"^[a\-z]+$",
+        "^[-a]+$",
+        r"^[^\]a]+$",
+    ];
+    let values = [
+        "",
+        "a",
+        "ACME",
+        "a1b2",
+        "12-34",
+        "has space",
+        "A/B",
+        "A{B",
+        "A}B",
+        "A:B",
+        "A$B",
+        "A&B (UK), Inc.",
+        "under_score",
+        "-",
+        "z",
+        "]",
+        "line\nbreak",
+        "trailing\n",
+        "é",
+        "emoji 😀",
+        "\u{0}",
+        "tab\t",
+    ];
+    for pattern in patterns {
+        let class = Class::parse(pattern).unwrap();
+        let regex = regress::Regex::new(pattern).unwrap();
+        for value in values {
+            assert_eq!(
+                class.matches(value),
+                regex.find(value).is_some(),
+                "{pattern} on {value:?}"
+            );
+        }
+    }
+}
+
+const PATTERNS: &str = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Brand: {type: string, pattern: '^[^\/{}:$]*$', maxLength: 18}
+    Code: {type: string, pattern: '^[a-zA-Z0-9]+$'}
+    Digits: {type: string, pattern: '^\d{3}$'}
+"#;
+
+#[test]
+fn simple_patterns_are_checked_inline_and_others_keep_their_regex() {
+    let mut file = generated(PATTERNS);
+    assert_eq!(check_simple_patterns_inline(&mut file), 2);
+    assert_eq!(check_simple_patterns_inline(&mut file), 0);
+    let code = prettyplease::unparse(&file);
+    let of = |name: &str| {
+        let start = code
+            .find(&format!("impl ::std::str::FromStr for {name} "))
+            .unwrap();
+        let end = start + code[start..].find("\n    }\n").unwrap();
+        code[start..end].to_owned()
+    };
+    let brand = of("Brand");
+    assert!(!brand.contains("regress"), "{brand}");
+    assert!(brand.contains("chars().all"), "{brand}");
+    // The length check and the error text stay as typify wrote them.
+    assert!(brand.contains("longer than 18 characters"), "{brand}");
+    assert!(brand.contains("doesn't match pattern"), "{brand}");
+    let code_check = of("Code");
+    assert!(code_check.contains("is_empty()"), "{code_check}");
+    let digits = of("Digits");
+    assert!(digits.contains("regress::Regex::new"), "{digits}");
+}
