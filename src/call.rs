@@ -1,7 +1,5 @@
 //! Calls into the generated clients that report the crate's [`Error`] with full context.
 
-use std::sync::Arc;
-
 use progenitor_client::{ClientInfo, ResponseValue};
 
 use reqwest::header::HeaderMap;
@@ -11,25 +9,23 @@ use crate::problem::Problem;
 use crate::transport::body::{self, BodyError};
 use crate::transport::{Observed, Probe, Transport, trace_id};
 
-/// Runs `send` on a copy of `raw` whose transport reports to a fresh probe, so that errors
-/// from the generated code (which carry no operation, and sometimes no status) can be
-/// completed with what the transport saw.
+/// Runs `send` on `raw` with a fresh probe watching, so that errors from the generated code
+/// (which carry no operation, and sometimes no status) can be completed with what the
+/// transport saw.
 pub(crate) async fn call<R, T, E>(
     operation: &'static str,
     raw: &R,
-    rebuild: impl FnOnce(&str, reqwest::Client, Transport) -> R,
     send: impl AsyncFnOnce(&R) -> Result<ResponseValue<T>, progenitor_client::Error<E>>,
 ) -> Result<ResponseValue<T>, Error>
 where
     R: ClientInfo<Transport>,
 {
     let limit = raw.inner().settings().max_body_bytes;
-    let probe = Arc::new(Probe::default());
-    let transport = raw.inner().observed_by(Arc::clone(&probe));
-    let observed = rebuild(raw.baseurl(), raw.client().clone(), transport);
+    let probe = Probe::default();
     // Held until the generated code has read the body.
     let _slot = raw.inner().slot().await;
-    match send(&observed).await {
+    let sending = std::pin::pin!(send(raw));
+    match probe.watch(sending).await {
         Ok(value) => Ok(value),
         Err(error) => Err(convert(operation, error, probe.take(), limit).await),
     }

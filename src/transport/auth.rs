@@ -6,7 +6,7 @@ use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use url::{Host, Url};
 use zeroize::Zeroizing;
 
-use super::{Api, Transport};
+use super::{Api, Probe, Transport};
 use crate::credentials::V2Auth;
 use crate::error::{ConfigError, Error};
 use crate::spec::by_method;
@@ -33,9 +33,7 @@ impl Transport {
         operation: &'static str,
         request: &mut reqwest::Request,
     ) -> Result<(), Error> {
-        if let Some(probe) = &self.probe {
-            probe.called(operation);
-        }
+        Probe::report(|probe| probe.called(operation));
         let settings = self.settings();
         let authenticated =
             by_method(api.operations(), operation).is_some_and(|op| op.authenticated);

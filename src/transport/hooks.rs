@@ -3,7 +3,7 @@
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 
-use super::{Api, Transport};
+use super::{Api, Probe, Transport};
 use crate::error::Error;
 
 impl Transport {
@@ -11,9 +11,7 @@ impl Transport {
     /// carry a string, so the typed error waits in the probe for the caller that set one.
     fn refuse<E>(&self, error: Error) -> progenitor_client::Error<E> {
         let message = error.to_string();
-        if let Some(probe) = &self.probe {
-            probe.refused(error);
-        }
+        Probe::report(|probe| probe.refused(error));
         progenitor_client::Error::Custom(message)
     }
 }

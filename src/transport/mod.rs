@@ -115,16 +115,11 @@ impl fmt::Debug for Settings {
 #[derive(Clone)]
 pub struct Transport {
     settings: Arc<Settings>,
-    // Set for one call at a time, to learn what happened inside the generated code.
-    probe: Option<Arc<Probe>>,
 }
 
 impl Transport {
     pub(crate) fn new(settings: Arc<Settings>) -> Self {
-        Self {
-            settings,
-            probe: None,
-        }
+        Self { settings }
     }
 
     pub(crate) fn settings(&self) -> &Settings {
@@ -138,14 +133,6 @@ impl Transport {
         let slots = self.settings.in_flight.as_ref()?;
         // The semaphore is never closed, so acquiring fails never.
         Arc::clone(slots).acquire_owned().await.ok()
-    }
-
-    /// The same transport, reporting what happens to its requests to `probe`.
-    pub(crate) fn observed_by(&self, probe: Arc<Probe>) -> Self {
-        Self {
-            settings: Arc::clone(&self.settings),
-            probe: Some(probe),
-        }
     }
 
     /// Sends a hand-written request: both steps of the path, with the crate's error type.
@@ -216,17 +203,18 @@ impl Transport {
                 }
                 tracing::debug!("response received");
                 let limit = self.settings.max_body_bytes;
-                let Some(probe) = &self.probe else {
+                if !Probe::watching() {
                     return Ok(body::bounded(response, limit));
-                };
-                probe.responded(response.status(), trace_id);
-                if response.status().is_success() {
+                }
+                let status = response.status();
+                Probe::report(|probe| probe.responded(status, trace_id));
+                if status.is_success() {
                     return Ok(body::bounded(response, limit));
                 }
                 // Error bodies are small; keeping the raw bytes lets the error quote them
                 // exactly, not as progenitor's decoded form.
                 let (response, body) = body::buffered(response, limit).await;
-                probe.error_body(body);
+                Probe::report(|probe| probe.error_body(body));
                 Ok(response)
             }
             Err(error) => {

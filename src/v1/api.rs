@@ -282,7 +282,7 @@ impl Api {
         operation: &'static str,
         send: impl AsyncFnOnce(&raw::Client) -> Result<ResponseValue<T>, progenitor_client::Error<E>>,
     ) -> Result<ResponseValue<T>, Error> {
-        crate::call::call(operation, &self.raw, raw::Client::new_with_client, send).await
+        crate::call::call(operation, &self.raw, send).await
     }
 
     /// Sends `operation` to its `/xml` endpoint through the one send path and decodes the

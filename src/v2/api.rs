@@ -160,6 +160,6 @@ impl Api {
         operation: &'static str,
         send: impl AsyncFnOnce(&raw::Client) -> Result<ResponseValue<T>, progenitor_client::Error<E>>,
     ) -> Result<ResponseValue<T>, Error> {
-        crate::call::call(operation, &self.raw, raw::Client::new_with_client, send).await
+        crate::call::call(operation, &self.raw, send).await
     }
 }
