@@ -5,8 +5,9 @@
 //! valgrind is installed, the client's instructions per round trip with callgrind. The server
 //! runs in a child process, so neither its work nor its threads are counted.
 //!
-//! The binary has three modes: no arguments (or cargo's `--bench`) runs everything; `serve`
-//! is the child server; `count KIND N ADDR` is what callgrind measures: one warm-up round
+//! The binary has four modes: no arguments (or cargo's `--bench`) runs everything; `wall`
+//! only the round trips' wall time; `serve` is the child server; `count KIND N ADDR` is what
+//! callgrind measures: one warm-up round
 //! trip (connection set up, token minted), then N more inside `measured`, the only function
 //! callgrind counts (`--toggle-collect`), so set-up and tear-down are left out.
 
@@ -25,6 +26,8 @@ const APPLICATION_ID: &str = "aaaaaaaa-bbbb-4ccc-8ddd-0123456789ab";
 const PRIVATE_KEY: &str = include_str!("../tests/fixtures/keys/rsa-private.pem");
 const NUMBER: &str = "447700900001";
 const REQUEST_ID: &str = "c11236f4-00bf-4b89-84ba-88b25df97315";
+/// The user agent our client sends by default, which the hand-written side sends too.
+const USER_AGENT: &str = concat!("vonage-verify/", env!("CARGO_PKG_VERSION"));
 
 /// Who makes the requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,11 +118,13 @@ impl Caller {
                     format!("Bearer {}", secrecy::ExposeSecret::expose_secret(&token))
                 };
                 Caller::Hand {
-                    // The timeouts our client sets by default (10 s to connect, 30 s in all),
-                    // so both sides do the same work; without them reqwest arms no timer.
+                    // What our client sets by default: the timeouts (10 s to connect, 30 s in
+                    // all; without them reqwest arms no timer) and the user agent, so both
+                    // sides send the same requests and do the same work.
                     http: reqwest::Client::builder()
                         .connect_timeout(Duration::from_secs(10))
                         .timeout(Duration::from_secs(30))
+                        .user_agent(USER_AGENT)
                         .build()
                         .expect("client"),
                     base: base.to_owned(),
@@ -146,6 +151,7 @@ impl Caller {
                 });
                 let response = http
                     .post(format!("{base}/v2/verify"))
+                    .header("accept", "application/json")
                     .header("authorization", authorization)
                     .json(&body)
                     .send()
@@ -174,6 +180,7 @@ impl Caller {
             } => {
                 let response = http
                     .post(format!("{base}/v2/verify/{request_id}"))
+                    .header("accept", "application/json")
                     .header("authorization", authorization)
                     .json(&serde_json::json!({"code": "1234"}))
                     .send()
@@ -196,22 +203,64 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("serve") => serve(),
         Some("count") => count(&args[1..]),
+        Some("wall") => {
+            let server = Server::start();
+            let runtime = tokio::runtime::Runtime::new().expect("runtime");
+            round_trips(&runtime, &server.base);
+        }
         _ => run_all(),
     }
 }
 
-/// The canned server: a start is accepted, a check completes.
+/// The canned server: a start is accepted, a check completes. `GET /seen` answers with the
+/// requests received since the last `GET /seen` (up to a few), for [`same_exchanges`].
 fn serve() {
-    use axum::Router;
-    use axum::http::StatusCode;
-    use axum::routing::post;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
 
+    use axum::Router;
+    use axum::http::{HeaderMap, StatusCode, Uri};
+    use axum::routing::{get, post};
+
+    /// Requests still to record, and the ones recorded; the hot path reads only the count.
+    #[derive(Default)]
+    struct Seen {
+        budget: AtomicUsize,
+        requests: Mutex<Vec<String>>,
+    }
+
+    impl Seen {
+        fn record(&self, uri: &Uri, headers: &HeaderMap) {
+            if self.budget.load(Ordering::Relaxed) == 0 {
+                return;
+            }
+            self.budget.fetch_sub(1, Ordering::Relaxed);
+            // Every header, the authorization's value aside (tokens differ between clients).
+            let mut lines: Vec<String> = headers
+                .iter()
+                .map(|(name, value)| match name.as_str() {
+                    "authorization" => {
+                        let scheme = value.to_str().ok().and_then(|v| v.split(' ').next());
+                        format!("{name}: {} …", scheme.unwrap_or("?"))
+                    }
+                    _ => format!("{name}: {}", value.to_str().unwrap_or("?")),
+                })
+                .collect();
+            lines.sort();
+            let request = format!("POST {uri}\n  {}", lines.join("\n  "));
+            self.requests.lock().expect("lock").push(request);
+        }
+    }
+
+    let seen = Arc::new(Seen::default());
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
+        let (on_start, on_check, on_seen) = (seen.clone(), seen.clone(), seen);
         let app = Router::new()
             .route(
                 "/v2/verify",
-                post(|| async {
+                post(move |uri: Uri, headers: HeaderMap| async move {
+                    on_start.record(&uri, &headers);
                     (
                         StatusCode::ACCEPTED,
                         [("content-type", "application/json")],
@@ -221,11 +270,20 @@ fn serve() {
             )
             .route(
                 "/v2/verify/{id}",
-                post(|| async {
+                post(move |uri: Uri, headers: HeaderMap| async move {
+                    on_check.record(&uri, &headers);
                     (
                         [("content-type", "application/json")],
                         format!(r#"{{"request_id":"{REQUEST_ID}","status":"completed"}}"#),
                     )
+                }),
+            )
+            .route(
+                "/seen",
+                get(move || async move {
+                    let requests = std::mem::take(&mut *on_seen.requests.lock().expect("lock"));
+                    on_seen.budget.store(4, Ordering::Relaxed);
+                    requests.join("\n")
                 }),
             );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -296,6 +354,7 @@ fn measured(runtime: &tokio::runtime::Runtime, caller: &Caller, n: usize) {
 fn run_all() {
     let server = Server::start();
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    same_exchanges(&runtime, &server.base);
     println!("## Round trip (v2 start then check), wall time, one run");
     round_trips(&runtime, &server.base);
     println!("\n## 10,000 starts, 256 in flight, one client");
@@ -304,8 +363,46 @@ fn run_all() {
     instructions(&server.base);
 }
 
+/// Checks that the hand-written side sends what our client sends, header for header (the
+/// authorization's value aside): the comparison is between two ways of making the same
+/// exchanges, not between two different requests.
+fn same_exchanges(runtime: &tokio::runtime::Runtime, base: &str) {
+    let seen = |kind: Kind| {
+        let caller = Caller::new(kind, base);
+        runtime.block_on(async {
+            let seen = || async {
+                reqwest::get(format!("{base}/seen"))
+                    .await
+                    .expect("/seen")
+                    .text()
+                    .await
+                    .expect("/seen")
+            };
+            seen().await;
+            caller.round_trip().await;
+            seen().await
+        })
+    };
+    for (ours, hand) in [(Kind::Ours, Kind::Hand), (Kind::OursJwt, Kind::HandJwt)] {
+        let (ours_saw, hand_saw) = (seen(ours), seen(hand));
+        assert_eq!(
+            ours_saw,
+            hand_saw,
+            "{} and {} send different requests",
+            ours.name(),
+            hand.name()
+        );
+        assert!(ours_saw.contains("POST /v2/verify/"), "{ours_saw}");
+    }
+    println!(
+        "Both sides send the same requests; {}'s:",
+        Kind::Ours.name()
+    );
+    println!("{}\n", seen(Kind::Ours));
+}
+
 /// Batches of round trips, alternating between the kinds so that the machine's noise
-/// falls on all of them; the median batch time of each.
+/// falls on all of them, each kind first in turn; the median batch time of each.
 fn round_trips(runtime: &tokio::runtime::Runtime, base: &str) {
     const BATCH: usize = 200;
     const BATCHES: usize = 15;
@@ -318,8 +415,11 @@ fn round_trips(runtime: &tokio::runtime::Runtime, base: &str) {
         for (_, caller) in &callers {
             caller.round_trip().await;
         }
-        for _ in 0..BATCHES {
-            for (index, (_, caller)) in callers.iter().enumerate() {
+        for batch in 0..BATCHES {
+            // Each kind goes first in turn, so that none always follows the same one.
+            for turn in 0..callers.len() {
+                let index = (batch + turn) % callers.len();
+                let caller = &callers[index].1;
                 let started = Instant::now();
                 for _ in 0..BATCH {
                     caller.round_trip().await;
