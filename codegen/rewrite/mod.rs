@@ -14,6 +14,34 @@ pub use patterns::check_simple_patterns_inline;
 
 use super::{Config, PipelineError};
 
+/// A rewrite, as `cargo xtask specs passes` lists it.
+pub struct Rewrite {
+    /// The name its notes carry.
+    pub name: &'static str,
+    /// What it changes in the generated code, in one line.
+    pub changes: &'static str,
+}
+
+/// Every rewrite, in the order [`apply`] runs them.
+pub const REWRITES: &[Rewrite] = &[
+    Rewrite {
+        name: "drop_api_version_header",
+        changes: "removes the `api-version` header progenitor adds; Vonage defines none",
+    },
+    Rewrite {
+        name: "drop_empty_header_maps",
+        changes: "removes the header map of operations without header parameters",
+    },
+    Rewrite {
+        name: "check_simple_patterns_inline",
+        changes: "checks a pattern that is one character class repeated without a regex",
+    },
+    Rewrite {
+        name: "decode_without_copying_headers",
+        changes: "decodes JSON replies with the configured decoder, which moves the headers",
+    },
+];
+
 /// Runs every rewrite on `file`, in order; one note per rewrite that changed something.
 pub fn apply(file: &mut syn::File, config: &Config) -> Result<Vec<String>, PipelineError> {
     let decoder: Option<syn::Path> = match &config.response_decoder {

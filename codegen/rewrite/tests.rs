@@ -110,6 +110,15 @@ fn the_pipeline_applies_every_rewrite_and_notes_it() {
         "{code}"
     );
 
+    // Every note names a listed rewrite, in the listed order.
+    let listed: Vec<&str> = REWRITES.iter().map(|r| r.name).collect();
+    let named: Vec<&str> = notes.iter().map(|n| n.split(':').next().unwrap()).collect();
+    let positions: Vec<usize> = named
+        .iter()
+        .map(|name| listed.iter().position(|l| l == name).unwrap())
+        .collect();
+    assert!(positions.is_sorted(), "{named:?}");
+
     let keep = Config {
         response_decoder: None,
         ..Config::default()
