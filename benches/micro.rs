@@ -1,6 +1,7 @@
 //! Costs measured in one process, each against its baseline in the same run:
 //! - an application JWT from the cache vs. minted for every request;
-//! - a v1 search reply (10 checks, 10 events) decoded from XML vs. from JSON;
+//! - a v1 search reply (10 checks, 10 events) decoded from XML vs. from JSON, and the cost of
+//!   reading the XML's events alone (the floor for any decoder on quick-xml);
 //! - verifying a signed 2 KB webhook vs. the floor: one HMAC-SHA256 of the token plus one
 //!   SHA-256 of the body.
 //!
@@ -179,6 +180,14 @@ fn xml_vs_json() {
             );
         },
     );
+    // The floor of any decoder built on quick-xml: reading the events and nothing else.
+    let (_, events_ns) = compare(
+        2_000,
+        || {},
+        || {
+            black_box(xml_events(black_box(&xml)));
+        },
+    );
     println!("     JSON: {:>8.0} ns ({} bytes)", json_ns, json.len());
     println!(
         "      XML: {:>8.0} ns ({} bytes), {:.2}x JSON",
@@ -186,6 +195,27 @@ fn xml_vs_json() {
         xml.len(),
         xml_ns / json_ns
     );
+    println!(
+        "   floor: {:>8.0} ns to read quick-xml's events alone, {:.2}x JSON",
+        events_ns,
+        events_ns / json_ns
+    );
+}
+
+/// Reads every event of `xml` and the text of each, as a decoder must, and does nothing with
+/// them.
+fn xml_events(xml: &str) -> usize {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut seen = 0;
+    loop {
+        match reader.read_event().expect("well-formed") {
+            Event::Eof => return seen,
+            Event::Start(start) | Event::Empty(start) => seen += start.name().into_inner().len(),
+            Event::Text(text) => seen += text.xml10_content().len(),
+            _ => seen += 1,
+        }
+    }
 }
 
 fn webhook() {
