@@ -5,6 +5,8 @@
 //! decoder (named in [`Config::response_decoder`](crate::codegen::Config)) moves them
 //! instead and otherwise does the same: same type, same errors.
 
+use super::path_ends_with;
+
 /// Replaces each `ResponseValue::from_response` path by `decoder`; returns how many.
 pub fn decode_without_copying_headers(file: &mut syn::File, decoder: &syn::Path) -> usize {
     struct Replacer<'a> {
@@ -13,11 +15,10 @@ pub fn decode_without_copying_headers(file: &mut syn::File, decoder: &syn::Path)
     }
     impl syn::visit_mut::VisitMut for Replacer<'_> {
         fn visit_expr_path_mut(&mut self, path: &mut syn::ExprPath) {
-            let last_two = path.path.segments.iter().rev().take(2);
+            // A path with type arguments (`ResponseValue::<T>::from_response`) would lose
+            // them, so it is left alone; progenitor writes none.
             if path.qself.is_none()
-                && last_two
-                    .map(|s| s.ident.to_string())
-                    .eq(["from_response", "ResponseValue"])
+                && path_ends_with(&path.path, &["ResponseValue", "from_response"])
             {
                 path.path = self.decoder.clone();
                 self.replaced += 1;

@@ -6,7 +6,7 @@
 
 use quote::ToTokens;
 
-use super::is_ident;
+use super::{is_ident, path_ends_with};
 
 const NAME: &str = "header_map";
 
@@ -40,12 +40,21 @@ pub fn drop_empty_header_maps(file: &mut syn::File) -> usize {
     dropper.0
 }
 
-/// `let mut header_map = ..;`
+/// `let mut header_map = HeaderMap::with_capacity(..);` or `HeaderMap::new()`: a map that
+/// starts empty, so that dropping it can drop no header.
 fn declares_map(stmt: &syn::Stmt) -> bool {
     let syn::Stmt::Local(local) = stmt else {
         return false;
     };
-    matches!(&local.pat, syn::Pat::Ident(pat) if pat.ident == NAME)
+    let named = matches!(&local.pat, syn::Pat::Ident(pat) if pat.ident == NAME);
+    let starts_empty = local.init.as_ref().is_some_and(|init| {
+        init.diverge.is_none()
+            && matches!(&*init.expr, syn::Expr::Call(call)
+                if matches!(&*call.func, syn::Expr::Path(path)
+                    if path_ends_with(&path.path, &["HeaderMap", "with_capacity"])
+                        || path_ends_with(&path.path, &["HeaderMap", "new"])))
+    });
+    named && starts_empty
 }
 
 /// How many times the identifier `header_map` appears in `block`.

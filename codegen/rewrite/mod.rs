@@ -1,6 +1,6 @@
 //! Rewrites of the code progenitor generates, for what none of its settings reach. Each is a
-//! `syn` pass over the generated file that changes only the statements it recognises, keeps
-//! the behaviour the spec asks for, and reports how many places it changed.
+//! `syn` pass over the generated file that changes only the code it recognises, keeps the
+//! behaviour the spec asks for, and reports how many places it changed.
 
 mod api_version;
 mod decoder;
@@ -14,12 +14,20 @@ pub use patterns::check_simple_patterns_inline;
 
 use super::{Config, PipelineError};
 
-/// A rewrite, as `cargo xtask specs passes` lists it.
+/// One rewrite: its name, what it changes, and the change itself.
 pub struct Rewrite {
     /// The name its notes carry.
     pub name: &'static str,
-    /// What it changes in the generated code, in one line.
+    /// What it changes in the generated code, in one line (`cargo xtask specs passes`).
     pub changes: &'static str,
+    /// Changes `file`; returns in how many places.
+    pub run: fn(&mut syn::File, &Settings) -> usize,
+}
+
+/// What the rewrites read from the pipeline's [`Config`].
+pub struct Settings {
+    /// The decoder replies are sent to; `None` keeps progenitor's.
+    pub decoder: Option<syn::Path>,
 }
 
 /// Every rewrite, in the order [`apply`] runs them.
@@ -27,50 +35,60 @@ pub const REWRITES: &[Rewrite] = &[
     Rewrite {
         name: "drop_api_version_header",
         changes: "removes the `api-version` header progenitor adds; Vonage defines none",
+        run: |file, _| drop_api_version_header(file),
     },
+    // After the header above is gone, most operations' header maps are empty.
     Rewrite {
         name: "drop_empty_header_maps",
         changes: "removes the header map of operations without header parameters",
+        run: |file, _| drop_empty_header_maps(file),
     },
     Rewrite {
         name: "check_simple_patterns_inline",
         changes: "checks a pattern that is one character class repeated without a regex",
+        run: |file, _| check_simple_patterns_inline(file),
     },
     Rewrite {
         name: "decode_without_copying_headers",
         changes: "decodes JSON replies with the configured decoder, which moves the headers",
+        run: |file, settings| {
+            settings
+                .decoder
+                .as_ref()
+                .map_or(0, |decoder| decode_without_copying_headers(file, decoder))
+        },
     },
 ];
 
 /// Runs every rewrite on `file`, in order; one note per rewrite that changed something.
 pub fn apply(file: &mut syn::File, config: &Config) -> Result<Vec<String>, PipelineError> {
-    let decoder: Option<syn::Path> = match &config.response_decoder {
-        Some(path) => Some(
-            syn::parse_str(path)
-                .map_err(|e| PipelineError::Unsupported(format!("response decoder {path}: {e}")))?,
-        ),
+    let decoder = match &config.response_decoder {
+        Some(path) => Some(syn::parse_str(path).map_err(|e| {
+            PipelineError::Unsupported(format!("the response decoder {path:?} is not a path: {e}"))
+        })?),
         None => None,
     };
-    let mut notes = Vec::new();
-    let mut note = |name: &str, changed: usize| {
-        if changed > 0 {
-            notes.push(format!("{name}: {changed} places"));
-        }
+    let settings = Settings { decoder };
+    Ok(REWRITES
+        .iter()
+        .filter_map(|rewrite| match (rewrite.run)(file, &settings) {
+            0 => None,
+            1 => Some(format!("{}: 1 place", rewrite.name)),
+            n => Some(format!("{}: {n} places", rewrite.name)),
+        })
+        .collect())
+}
+
+/// Whether the last segments of `path` are `names`, none of them with generic arguments.
+fn path_ends_with(path: &syn::Path, names: &[&str]) -> bool {
+    let Some(skip) = path.segments.len().checked_sub(names.len()) else {
+        return false;
     };
-    note("drop_api_version_header", drop_api_version_header(file));
-    // After the header above is gone, most operations' header maps are empty.
-    note("drop_empty_header_maps", drop_empty_header_maps(file));
-    note(
-        "check_simple_patterns_inline",
-        check_simple_patterns_inline(file),
-    );
-    if let Some(decoder) = &decoder {
-        note(
-            "decode_without_copying_headers",
-            decode_without_copying_headers(file, decoder),
-        );
-    }
-    Ok(notes)
+    path.segments
+        .iter()
+        .skip(skip)
+        .zip(names)
+        .all(|(segment, name)| segment.ident == name && segment.arguments.is_none())
 }
 
 /// Whether `expr` is the bare path `name`.

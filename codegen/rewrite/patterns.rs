@@ -1,8 +1,9 @@
 //! typify checks a string's `pattern` by running a `regress` regex, compiled once, on every
 //! value. For the patterns Verify's specs use, one anchored character class repeated
 //! (`^[a-zA-Z0-9]+$`, `^[^\/{}:$]*$`), that costs about 1,800 instructions for a four-letter
-//! brand (see `benches/overhead.rs`); the same test written as a loop over the characters
-//! costs a few dozen. Any other pattern keeps its regex.
+//! brand (see `benches/overhead.rs`); with the same test written as a loop over the
+//! characters, the brand's whole check, lengths included, costs about 110. Any other pattern
+//! keeps its regex.
 //!
 //! The reading follows ECMAScript without flags, which is what `regress` and OpenAPI use: `^`
 //! and `$` are the ends of the whole value, and a character class matches one character,
