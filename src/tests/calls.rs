@@ -258,3 +258,53 @@ async fn hand_written_requests_carry_credentials_only_to_the_base_origin() {
         .unwrap();
     assert_eq!(base_without.calls_async().await, 1);
 }
+
+/// Calls polled in turn on one thread each keep their own probe: the trace id and body of
+/// one never end up in another's error, and a raw call polled among them is reported to none.
+#[tokio::test]
+async fn interleaved_calls_each_keep_what_their_own_transport_saw() {
+    let mut servers = Vec::new();
+    for n in 0..3 {
+        let server = MockServer::start_async().await;
+        server
+            .mock_async(|_, then| {
+                then.status(401)
+                    .header("content-type", "application/problem+json")
+                    .header("x-vonage-trace-id", format!("trace-{n}"))
+                    // The replies come out of order, so the calls' polls interleave.
+                    .delay(std::time::Duration::from_millis(60 - 20 * n))
+                    .body(format!(
+                        r#"{{"title": "Unauthorized", "detail": "server {n}"}}"#
+                    ));
+            })
+            .await;
+        servers.push(server);
+    }
+    let clients: Vec<Client> = servers
+        .iter()
+        .map(|server| everything(server).build().unwrap())
+        .collect();
+    let raw = clients[2].v2().raw().clone();
+    let (first, second, unwatched) = tokio::join!(
+        cancel(&clients[0]),
+        cancel(&clients[1]),
+        raw.cancel_request().request_id(ID).send(),
+    );
+    for (n, error) in [first.unwrap_err(), second.unwrap_err()].iter().enumerate() {
+        let context = error.response().unwrap();
+        assert_eq!(
+            context.trace_id.as_deref(),
+            Some(format!("trace-{n}").as_str())
+        );
+        let body = context.body.as_deref().unwrap();
+        assert!(body.contains(&format!("server {n}")), "{body}");
+    }
+    // The raw client reports progenitor's own error, with the problem it decoded.
+    match unwatched {
+        Err(progenitor_client::Error::ErrorResponse(value)) => {
+            assert_eq!(value.status(), 401);
+            assert_eq!(value.detail.as_deref(), Some("server 2"));
+        }
+        other => panic!("{other:?}"),
+    }
+}

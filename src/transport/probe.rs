@@ -21,6 +21,12 @@ pub(crate) struct Probe(Mutex<Observed>);
 // follows a task from thread to thread; and a call gets a probe without copying its raw client
 // (a per-call client cost about 1,000 instructions, a tokio task-local more: see
 // `benches/overhead.rs`).
+//
+// Whatever runs inside that poll sees this probe: the generated code and the transport, but
+// also a `tracing` subscriber, the `Clock`, or the connector of a caller's `reqwest::Client`.
+// Only a request sent and completed within the poll could report to the wrong call, and none
+// of those sends one. Calls polled in turn on one thread each see their own
+// (`src/tests/calls.rs`).
 scoped_tls::scoped_thread_local!(static WATCHING: Probe);
 
 /// What the transport saw during one call.
