@@ -70,7 +70,7 @@ impl Api {
             .await?
             .into_inner();
         Ok(Started {
-            request_id: reply.request_id.to_string(),
+            request_id: reply.request_id.into(),
             check_url: reply.check_url,
         })
     }
@@ -116,7 +116,7 @@ impl Api {
             .await?
             .into_inner();
         Ok(Checked {
-            request_id: reply.request_id.map(|id| id.to_string()),
+            request_id: reply.request_id.map(Into::into),
             status: CheckedStatus::parse(reply.status.as_deref()),
         })
     }
