@@ -7,16 +7,17 @@
 //!
 //! The binary has four modes: no arguments (or cargo's `--bench`) runs everything; `wall`
 //! only the round trips' wall time; `serve` is the child server; `count KIND N ADDR` is what
-//! callgrind measures: one warm-up round
-//! trip (connection set up, token minted), then N more inside `measured`, the only function
-//! callgrind counts (`--toggle-collect`), so set-up and tear-down are left out.
+//! callgrind measures: one warm-up round trip (connection set up, token minted), then N more
+//! inside `measured`, the only function callgrind counts (`--toggle-collect`), so set-up and
+//! tear-down are left out.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use serde::Deserialize;
+use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
+use serde::{Deserialize, Serialize};
 use vonage_verify::v2::{StartRequest, Step};
 use vonage_verify::{ApiKey, Client, PrivateKey, V2Auth};
 
@@ -65,9 +66,29 @@ enum Caller {
     Hand {
         http: reqwest::Client,
         base: String,
-        authorization: String,
+        authorization: HeaderValue,
     },
 }
+
+/// The hand-written requests' bodies, typed as a careful hand would write them.
+#[derive(Serialize)]
+struct StartBody {
+    brand: &'static str,
+    workflow: [SmsStep; 1],
+}
+
+#[derive(Serialize)]
+struct SmsStep {
+    channel: &'static str,
+    to: &'static str,
+}
+
+#[derive(Serialize)]
+struct CheckBody {
+    code: &'static str,
+}
+
+const JSON: HeaderValue = HeaderValue::from_static("application/json");
 
 #[derive(Deserialize)]
 struct Started {
@@ -128,7 +149,8 @@ impl Caller {
                         .build()
                         .expect("client"),
                     base: base.to_owned(),
-                    authorization,
+                    // Made once, as the client makes its own.
+                    authorization: HeaderValue::from_str(&authorization).expect("a header"),
                 }
             }
         }
@@ -145,14 +167,17 @@ impl Caller {
                 base,
                 authorization,
             } => {
-                let body = serde_json::json!({
-                    "brand": "ACME",
-                    "workflow": [{"channel": "sms", "to": NUMBER}],
-                });
+                let body = StartBody {
+                    brand: "ACME",
+                    workflow: [SmsStep {
+                        channel: "sms",
+                        to: NUMBER,
+                    }],
+                };
                 let response = http
                     .post(format!("{base}/v2/verify"))
-                    .header("accept", "application/json")
-                    .header("authorization", authorization)
+                    .header(ACCEPT, JSON)
+                    .header(AUTHORIZATION, authorization.clone())
                     .json(&body)
                     .send()
                     .await
@@ -180,9 +205,9 @@ impl Caller {
             } => {
                 let response = http
                     .post(format!("{base}/v2/verify/{request_id}"))
-                    .header("accept", "application/json")
-                    .header("authorization", authorization)
-                    .json(&serde_json::json!({"code": "1234"}))
+                    .header(ACCEPT, JSON)
+                    .header(AUTHORIZATION, authorization.clone())
+                    .json(&CheckBody { code: "1234" })
                     .send()
                     .await
                     .expect("check");
@@ -206,6 +231,7 @@ fn main() {
         Some("wall") => {
             let server = Server::start();
             let runtime = tokio::runtime::Runtime::new().expect("runtime");
+            same_exchanges(&runtime, &server.base);
             round_trips(&runtime, &server.base);
         }
         _ => run_all(),
@@ -219,6 +245,7 @@ fn serve() {
     use std::sync::{Arc, Mutex};
 
     use axum::Router;
+    use axum::body::Bytes;
     use axum::http::{HeaderMap, StatusCode, Uri};
     use axum::routing::{get, post};
 
@@ -230,24 +257,32 @@ fn serve() {
     }
 
     impl Seen {
-        fn record(&self, uri: &Uri, headers: &HeaderMap) {
-            if self.budget.load(Ordering::Relaxed) == 0 {
+        fn record(&self, uri: &Uri, headers: &HeaderMap, body: &[u8]) {
+            let take = |left: usize| left.checked_sub(1);
+            if self
+                .budget
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, take)
+                .is_err()
+            {
                 return;
             }
-            self.budget.fetch_sub(1, Ordering::Relaxed);
-            // Every header, the authorization's value aside (tokens differ between clients).
+            // Every header, and a bearer token's scheme only: two clients mint different ones.
             let mut lines: Vec<String> = headers
                 .iter()
-                .map(|(name, value)| match name.as_str() {
-                    "authorization" => {
-                        let scheme = value.to_str().ok().and_then(|v| v.split(' ').next());
-                        format!("{name}: {} …", scheme.unwrap_or("?"))
+                .map(|(name, value)| {
+                    let value = value.to_str().unwrap_or("(not text)");
+                    match value.strip_prefix("Bearer ") {
+                        Some(_) if name == "authorization" => format!("{name}: Bearer …"),
+                        _ => format!("{name}: {value}"),
                     }
-                    _ => format!("{name}: {}", value.to_str().unwrap_or("?")),
                 })
                 .collect();
             lines.sort();
-            let request = format!("POST {uri}\n  {}", lines.join("\n  "));
+            let request = format!(
+                "POST {uri}\n  {}\n  body: {}",
+                lines.join("\n  "),
+                String::from_utf8_lossy(body)
+            );
             self.requests.lock().expect("lock").push(request);
         }
     }
@@ -259,24 +294,28 @@ fn serve() {
         let app = Router::new()
             .route(
                 "/v2/verify",
-                post(move |uri: Uri, headers: HeaderMap| async move {
-                    on_start.record(&uri, &headers);
-                    (
-                        StatusCode::ACCEPTED,
-                        [("content-type", "application/json")],
-                        format!(r#"{{"request_id":"{REQUEST_ID}"}}"#),
-                    )
-                }),
+                post(
+                    move |uri: Uri, headers: HeaderMap, body: Bytes| async move {
+                        on_start.record(&uri, &headers, &body);
+                        (
+                            StatusCode::ACCEPTED,
+                            [("content-type", "application/json")],
+                            format!(r#"{{"request_id":"{REQUEST_ID}"}}"#),
+                        )
+                    },
+                ),
             )
             .route(
                 "/v2/verify/{id}",
-                post(move |uri: Uri, headers: HeaderMap| async move {
-                    on_check.record(&uri, &headers);
-                    (
-                        [("content-type", "application/json")],
-                        format!(r#"{{"request_id":"{REQUEST_ID}","status":"completed"}}"#),
-                    )
-                }),
+                post(
+                    move |uri: Uri, headers: HeaderMap, body: Bytes| async move {
+                        on_check.record(&uri, &headers, &body);
+                        (
+                            [("content-type", "application/json")],
+                            format!(r#"{{"request_id":"{REQUEST_ID}","status":"completed"}}"#),
+                        )
+                    },
+                ),
             )
             .route(
                 "/seen",
@@ -363,9 +402,9 @@ fn run_all() {
     instructions(&server.base);
 }
 
-/// Checks that the hand-written side sends what our client sends, header for header (the
-/// authorization's value aside): the comparison is between two ways of making the same
-/// exchanges, not between two different requests.
+/// Checks that the hand-written side sends what our client sends, header for header and byte
+/// for byte of the body (a bearer token's value aside): the comparison is between two ways of
+/// making the same exchanges, not between two different requests.
 fn same_exchanges(runtime: &tokio::runtime::Runtime, base: &str) {
     let seen = |kind: Kind| {
         let caller = Caller::new(kind, base);
@@ -398,7 +437,15 @@ fn same_exchanges(runtime: &tokio::runtime::Runtime, base: &str) {
         "Both sides send the same requests; {}'s:",
         Kind::Ours.name()
     );
-    println!("{}\n", seen(Kind::Ours));
+    // The bench's credentials are made up, but a printed `Authorization` is a bad habit.
+    let printed: Vec<String> = seen(Kind::Ours)
+        .lines()
+        .map(|line| match line.split_once("authorization: ") {
+            Some((indent, _)) => format!("{indent}authorization: (the same on both sides)"),
+            None => line.to_owned(),
+        })
+        .collect();
+    println!("{}\n", printed.join("\n"));
 }
 
 /// Batches of round trips, alternating between the kinds so that the machine's noise
