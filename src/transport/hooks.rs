@@ -30,14 +30,16 @@ macro_rules! send_through_transport {
                     .map_err(|error| transport.refuse(error))
             }
 
-            async fn exec(
+            // The transport's future itself, not an `async` block awaiting it: the block
+            // would be one more state the request is moved into.
+            #[allow(refining_impl_trait)]
+            fn exec(
                 &self,
                 request: reqwest::Request,
                 info: &OperationInfo,
-            ) -> reqwest::Result<reqwest::Response> {
+            ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + Send {
                 self.inner()
                     .dispatch(self.client(), info.operation_id, request)
-                    .await
             }
         }
     };

@@ -181,12 +181,17 @@ impl Transport {
         // so the request skips them.
         let traced = !span.is_disabled();
         let started = Instant::now();
-        let result = if traced {
-            self.execute(http, operation, request)
-                .instrument(span.clone())
-                .await
-        } else {
-            self.execute(http, operation, request).await
+        // Without a retry policy the request goes straight to reqwest: one future fewer to
+        // move it through.
+        let result = match (&self.settings.retry, traced) {
+            (None, false) => http.execute(request).await,
+            (None, true) => http.execute(request).instrument(span.clone()).await,
+            (Some(policy), false) => self.execute(http, policy, operation, request).await,
+            (Some(policy), true) => {
+                self.execute(http, policy, operation, request)
+                    .instrument(span.clone())
+                    .await
+            }
         };
         let _entered = traced.then(|| span.enter());
         if traced {
@@ -227,16 +232,14 @@ impl Transport {
 }
 
 impl Transport {
-    /// Sends `request`, and sends it again while the retry policy says it is safe to.
+    /// Sends `request`, and sends it again while `policy` says it is safe to.
     async fn execute(
         &self,
         http: &reqwest::Client,
+        policy: &RetryPolicy,
         operation: &str,
         request: reqwest::Request,
     ) -> reqwest::Result<reqwest::Response> {
-        let Some(policy) = &self.settings.retry else {
-            return http.execute(request).await;
-        };
         let read = crate::retry::is_read(operation, request.method());
         let mut retry = 0;
         loop {
