@@ -31,6 +31,10 @@ pub struct Config {
     /// `ResponseValue::from_response` (see [`rewrite::decode_without_copying_headers`]);
     /// `None` keeps progenitor's.
     pub response_decoder: Option<String>,
+    /// Rust path of the `Display` wrapper that percent-encodes path parameters in place of
+    /// progenitor's `encode_path` (see [`rewrite::encode_paths_in_place`]); `None` keeps
+    /// progenitor's.
+    pub path_encoder: Option<String>,
 }
 
 impl Default for Config {
@@ -40,6 +44,7 @@ impl Default for Config {
             problem_schema: "Problem".into(),
             inner_type: "crate::transport::Transport".into(),
             response_decoder: Some("crate::transport::decode_json".into()),
+            path_encoder: Some("crate::transport::PathSegment".into()),
         }
     }
 }

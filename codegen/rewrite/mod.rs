@@ -5,11 +5,13 @@
 mod api_version;
 mod decoder;
 mod header_map;
+mod path;
 mod patterns;
 
 pub use api_version::drop_api_version_header;
 pub use decoder::decode_without_copying_headers;
 pub use header_map::drop_empty_header_maps;
+pub use path::encode_paths_in_place;
 pub use patterns::check_simple_patterns_inline;
 
 use super::{Config, PipelineError};
@@ -28,6 +30,8 @@ pub struct Rewrite {
 pub struct Settings {
     /// The decoder replies are sent to; `None` keeps progenitor's.
     pub decoder: Option<syn::Path>,
+    /// The path-parameter encoder; `None` keeps progenitor's.
+    pub path_encoder: Option<syn::Path>,
 }
 
 /// Every rewrite, in the order [`apply`] runs them.
@@ -58,17 +62,33 @@ pub const REWRITES: &[Rewrite] = &[
                 .map_or(0, |decoder| decode_without_copying_headers(file, decoder))
         },
     },
+    Rewrite {
+        name: "encode_paths_in_place",
+        changes: "percent-encodes path parameters as the URL is formatted, without copies",
+        run: |file, settings| {
+            settings
+                .path_encoder
+                .as_ref()
+                .map_or(0, |encoder| encode_paths_in_place(file, encoder))
+        },
+    },
 ];
 
 /// Runs every rewrite on `file`, in order; one note per rewrite that changed something.
 pub fn apply(file: &mut syn::File, config: &Config) -> Result<Vec<String>, PipelineError> {
-    let decoder = match &config.response_decoder {
-        Some(path) => Some(syn::parse_str(path).map_err(|e| {
-            PipelineError::Unsupported(format!("the response decoder {path:?} is not a path: {e}"))
-        })?),
-        None => None,
+    let path = |what: &str, path: &Option<String>| {
+        path.as_deref()
+            .map(|path| {
+                syn::parse_str(path).map_err(|e| {
+                    PipelineError::Unsupported(format!("the {what} {path:?} is not a path: {e}"))
+                })
+            })
+            .transpose()
     };
-    let settings = Settings { decoder };
+    let settings = Settings {
+        decoder: path("response decoder", &config.response_decoder)?,
+        path_encoder: path("path encoder", &config.path_encoder)?,
+    };
     Ok(REWRITES
         .iter()
         .filter_map(|rewrite| match (rewrite.run)(file, &settings) {

@@ -124,6 +124,62 @@ fn the_pipeline_applies_every_rewrite_and_notes_it() {
     assert!(apply(&mut generated(JSON_REPLY), &broken).is_err());
 }
 
+const PATHS: &str = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /items/{id}/parts/{n}:
+    get:
+      operationId: getPart
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+        - {name: n, in: path, required: true, schema: {type: integer}}
+      responses: {'204': {description: ok}}
+  /items: {get: {operationId: listItems, responses: {'204': {description: ok}}}}
+"#;
+
+#[test]
+fn path_parameters_are_encoded_in_place() {
+    let mut file = generated(PATHS);
+    let encoder: syn::Path = syn::parse_str("crate::somewhere::Segment").unwrap();
+    assert_eq!(encode_paths_in_place(&mut file, &encoder), 2, "id and n");
+    assert_eq!(encode_paths_in_place(&mut file, &encoder), 0);
+    let code = prettyplease::unparse(&file);
+    assert!(!code.contains("encode_path(&"), "{code}");
+    let compact: String = code.split_whitespace().collect();
+    assert!(
+        compact.contains(r#"format!("{}/items/{}/parts/{}",client.baseurl,crate::somewhere::Segment(&id),crate::somewhere::Segment(&n),)"#),
+        "{code}"
+    );
+    // The URL without parameters is untouched.
+    assert!(
+        compact.contains(r#"format!("{}/items",client.baseurl,)"#),
+        "{code}"
+    );
+
+    let keep = Config {
+        path_encoder: None,
+        ..Config::default()
+    };
+    let mut file = generated(PATHS);
+    let notes = apply(&mut file, &keep).unwrap();
+    assert!(
+        !notes.iter().any(|n| n.starts_with("encode_paths_in_place")),
+        "{notes:?}"
+    );
+    assert_eq!(
+        prettyplease::unparse(&file)
+            .matches("encode_path(&")
+            .count(),
+        2
+    );
+    let broken = Config {
+        path_encoder: Some("not a path".into()),
+        ..Config::default()
+    };
+    assert!(apply(&mut generated(PATHS), &broken).is_err());
+}
+
 #[test]
 fn single_class_patterns_are_read() {
     let class = |negated, ranges: &[(char, char)], at_least_one| {
@@ -321,6 +377,7 @@ fn every_rewrite_applies_to_the_real_specs() {
                 "drop_empty_header_maps: 15 places",
                 "check_simple_patterns_inline: 4 places",
                 "decode_without_copying_headers: 104 places",
+                "encode_paths_in_place: 15 places",
             ][..],
         ),
         (

@@ -10,6 +10,7 @@ mod auth;
 pub(crate) mod body;
 mod decode;
 mod hooks;
+mod path;
 mod probe;
 
 use std::fmt;
@@ -29,6 +30,7 @@ use crate::spec::Operation;
 
 pub(crate) use auth::{authorization_value, is_loopback};
 pub(crate) use decode::decode_json;
+pub(crate) use path::PathSegment;
 pub(crate) use probe::{Observed, Probe};
 
 /// The response header Vonage uses to identify a request in its logs.
