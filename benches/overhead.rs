@@ -2,14 +2,16 @@
 //! 10,000 starts with 256 in flight, both against one canned local server.
 //!
 //! `cargo bench --bench overhead` measures wall time (one run, interleaved, ratios) and, when
-//! valgrind is installed, the client's instructions per round trip with callgrind. The server
-//! runs in a child process, so neither its work nor its threads are counted.
+//! valgrind is installed, the client's instructions per round trip and per start with 256 in
+//! flight, with callgrind. The server runs in a child process, so neither its work nor its
+//! threads are counted.
 //!
-//! The binary has four modes: no arguments (or cargo's `--bench`) runs everything; `wall`
+//! The binary has five modes: no arguments (or cargo's `--bench`) runs everything; `wall`
 //! only the round trips' wall time; `serve` is the child server; `count KIND N ADDR` is what
-//! callgrind measures: one warm-up round trip (connection set up, token minted), then N more
-//! inside `measured`, the only function callgrind counts (`--toggle-collect`), so set-up and
-//! tear-down are left out.
+//! callgrind measures for round trips: one warm-up round trip (connection set up, token
+//! minted), then N more inside `measured`, the only function callgrind counts
+//! (`--toggle-collect`), so set-up and tear-down are left out; `count-starts KIND N ADDR` the
+//! same for N starts with 256 in flight, inside `measured_starts`.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -27,6 +29,9 @@ const APPLICATION_ID: &str = "aaaaaaaa-bbbb-4ccc-8ddd-0123456789ab";
 const PRIVATE_KEY: &str = include_str!("../tests/fixtures/keys/rsa-private.pem");
 const NUMBER: &str = "447700900001";
 const REQUEST_ID: &str = "c11236f4-00bf-4b89-84ba-88b25df97315";
+/// The concurrency test: this many v2 starts, this many in flight at a time.
+const STARTS: usize = 10_000;
+const IN_FLIGHT: usize = 256;
 /// The user agent our client sends by default, which the hand-written side sends too.
 const USER_AGENT: &str = concat!("vonage-verify/", env!("CARGO_PKG_VERSION"));
 
@@ -228,6 +233,7 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("serve") => serve(),
         Some("count") => count(&args[1..]),
+        Some("count-starts") => count_starts(&args[1..]),
         Some("wall") => {
             let server = Server::start();
             let runtime = tokio::runtime::Runtime::new().expect("runtime");
@@ -379,6 +385,28 @@ fn count(args: &[String]) {
     measured(&runtime, &caller, n);
 }
 
+/// What callgrind runs for the concurrency test: 256 starts to open the connections, then
+/// `N` starts with 256 in flight inside `measured_starts`.
+fn count_starts(args: &[String]) {
+    let kind = Kind::parse(&args[0]).expect("a kind");
+    let n: usize = args[1].parse().expect("a count");
+    let base = &args[2];
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let caller = Caller::new(kind, base);
+    assert_eq!(runtime.block_on(in_flight(&caller, IN_FLIGHT)), IN_FLIGHT);
+    measured_starts(&runtime, &caller, n);
+}
+
+/// The starts callgrind counts, the connections' tasks included (one thread).
+#[inline(never)]
+fn measured_starts(runtime: &tokio::runtime::Runtime, caller: &Caller, n: usize) {
+    let done = runtime.block_on(in_flight(caller, n));
+    assert_eq!(done, n, "every start succeeded");
+}
+
 /// The round trips callgrind counts; everything the runtime does for them (the connection's
 /// task included) runs inside this call, on this thread.
 #[inline(never)]
@@ -400,6 +428,8 @@ fn run_all() {
     concurrency(&runtime, &server.base);
     println!("\n## Client instructions per round trip (callgrind)");
     instructions(&server.base);
+    println!("\n## Client instructions per start, 10,000 starts, 256 in flight (callgrind)");
+    instructions_in_flight(&server.base);
 }
 
 /// Checks that the hand-written side sends what our client sends, header for header and byte
@@ -497,18 +527,12 @@ fn median(times: &mut [Duration]) -> Duration {
 /// swings by tens of percent, so the figure is the median of the nine paired ratios, with
 /// their range.
 fn concurrency(runtime: &tokio::runtime::Runtime, base: &str) {
-    const STARTS: usize = 10_000;
-    const IN_FLIGHT: usize = 256;
     const ROUNDS: usize = 9;
     let pass = |kind: Kind| {
         let caller = Caller::new(kind, base);
         let elapsed = runtime.block_on(async {
             let started = Instant::now();
-            let done = futures_util::stream::iter(0..STARTS)
-                .map(|_| caller.start())
-                .buffer_unordered(IN_FLIGHT)
-                .count()
-                .await;
+            let done = in_flight(&caller, STARTS).await;
             assert_eq!(done, STARTS, "every start succeeded");
             started.elapsed()
         });
@@ -548,6 +572,15 @@ fn concurrency(runtime: &tokio::runtime::Runtime, base: &str) {
     );
 }
 
+/// `starts` v2 starts through `caller`, 256 at a time; how many succeeded.
+async fn in_flight(caller: &Caller, starts: usize) -> usize {
+    futures_util::stream::iter(0..starts)
+        .map(|_| caller.start())
+        .buffer_unordered(IN_FLIGHT)
+        .count()
+        .await
+}
+
 /// Instructions per round trip, counted by callgrind inside `measured` only.
 fn instructions(base: &str) {
     const N: usize = 200;
@@ -557,7 +590,8 @@ fn instructions(base: &str) {
     }
     let mut per_trip = Vec::new();
     for kind in Kind::ALL {
-        per_trip.push((kind, callgrind(kind, N, base) as f64 / N as f64));
+        let total = callgrind(kind, "count", "measured", N, base);
+        per_trip.push((kind, total as f64 / N as f64));
     }
     let hand = per_trip[2].1;
     let hand_jwt = per_trip[3].1;
@@ -578,15 +612,36 @@ fn instructions(base: &str) {
     }
 }
 
-fn callgrind(kind: Kind, n: usize, base: &str) -> u64 {
+/// Instructions per start with 256 in flight: how much client work each start of the
+/// concurrency test takes, without the noise of wall time. When the client's CPU is the
+/// limit, its throughput is the inverse.
+fn instructions_in_flight(base: &str) {
+    if Command::new("valgrind").arg("--version").output().is_err() {
+        println!("valgrind is not installed: skipped");
+        return;
+    }
+    let count = |kind: Kind| {
+        callgrind(kind, "count-starts", "measured_starts", STARTS, base) as f64 / STARTS as f64
+    };
+    let (hand, ours) = (count(Kind::Hand), count(Kind::Ours));
+    println!("     hand: {hand:>9.0} instructions per start");
+    println!(
+        "     ours: {ours:>9.0} instructions per start, {:.3}x hand: {:.1}% of hand's starts per \
+         instruction",
+        ours / hand,
+        100.0 * hand / ours
+    );
+}
+
+fn callgrind(kind: Kind, mode: &str, function: &str, n: usize, base: &str) -> u64 {
     let out = std::env::temp_dir().join(format!("vonage-verify-callgrind-{}", std::process::id()));
     let output = Command::new("valgrind")
         .arg("--tool=callgrind")
         .arg("--collect-atstart=no")
-        .arg("--toggle-collect=overhead::measured")
+        .arg(format!("--toggle-collect=overhead::{function}"))
         .arg(format!("--callgrind-out-file={}", out.display()))
         .arg(std::env::current_exe().expect("own path"))
-        .args(["count", kind.name(), &n.to_string(), base])
+        .args([mode, kind.name(), &n.to_string(), base])
         .output()
         .expect("valgrind runs");
     let _ = std::fs::remove_file(&out);
