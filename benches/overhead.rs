@@ -370,17 +370,21 @@ impl Drop for Server {
     }
 }
 
-/// What callgrind runs: one warm-up round trip, then `n`.
-fn count(args: &[String]) {
+/// What a `count` mode runs on: `KIND N ADDR` read, and a one-thread runtime, so that all the
+/// client's work happens on the thread callgrind counts.
+fn counting(args: &[String]) -> (tokio::runtime::Runtime, Caller, usize) {
     let kind = Kind::parse(&args[0]).expect("a kind");
     let n: usize = args[1].parse().expect("a count");
-    let base = &args[2];
-    // One thread: all the client's work happens on the thread callgrind counts.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
-    let caller = Caller::new(kind, base);
+    (runtime, Caller::new(kind, &args[2]), n)
+}
+
+/// What callgrind runs: one warm-up round trip, then `n`.
+fn count(args: &[String]) {
+    let (runtime, caller, n) = counting(args);
     runtime.block_on(caller.round_trip());
     measured(&runtime, &caller, n);
 }
@@ -388,14 +392,7 @@ fn count(args: &[String]) {
 /// What callgrind runs for the concurrency test: 256 starts to open the connections, then
 /// `N` starts with 256 in flight inside `measured_starts`.
 fn count_starts(args: &[String]) {
-    let kind = Kind::parse(&args[0]).expect("a kind");
-    let n: usize = args[1].parse().expect("a count");
-    let base = &args[2];
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let caller = Caller::new(kind, base);
+    let (runtime, caller, n) = counting(args);
     assert_eq!(runtime.block_on(in_flight(&caller, IN_FLIGHT)), IN_FLIGHT);
     measured_starts(&runtime, &caller, n);
 }
