@@ -10,8 +10,9 @@
 //! only the round trips' wall time; `serve` is the child server; `count KIND N ADDR` is what
 //! callgrind measures for round trips: one warm-up round trip (connection set up, token
 //! minted), then N more inside `measured`, the only function callgrind counts
-//! (`--toggle-collect`), so set-up and tear-down are left out; `count-starts KIND N ADDR` the
-//! same for N starts with 256 in flight, inside `measured_starts`.
+//! (`--toggle-collect`), so set-up and tear-down are left out; `count-starts KIND N ADDR` is
+//! the same for N starts with 256 in flight, inside `measured_starts`, after 256 warm-up
+//! starts.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -569,7 +570,8 @@ fn concurrency(runtime: &tokio::runtime::Runtime, base: &str) {
     );
 }
 
-/// `starts` v2 starts through `caller`, 256 at a time; how many succeeded.
+/// `starts` v2 starts through `caller`, 256 at a time; how many completed (a failed start
+/// panics).
 async fn in_flight(caller: &Caller, starts: usize) -> usize {
     futures_util::stream::iter(0..starts)
         .map(|_| caller.start())

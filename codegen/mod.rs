@@ -32,8 +32,8 @@ pub struct Config {
     /// `None` keeps progenitor's.
     pub response_decoder: Option<String>,
     /// Rust path of the `Display` wrapper that percent-encodes path parameters in place of
-    /// progenitor's `encode_path` (see [`rewrite::encode_paths_in_place`]); `None` keeps
-    /// progenitor's.
+    /// progenitor's `encode_path` (see [`rewrite::encode_paths_in_place`]): called as
+    /// `Encoder(&value)`, it must give a `Display` value. `None` keeps progenitor's.
     pub path_encoder: Option<String>,
 }
 

@@ -76,18 +76,18 @@ pub const REWRITES: &[Rewrite] = &[
 
 /// Runs every rewrite on `file`, in order; one note per rewrite that changed something.
 pub fn apply(file: &mut syn::File, config: &Config) -> Result<Vec<String>, PipelineError> {
-    let path = |what: &str, path: &Option<String>| {
-        path.as_deref()
-            .map(|path| {
-                syn::parse_str(path).map_err(|e| {
-                    PipelineError::Unsupported(format!("the {what} {path:?} is not a path: {e}"))
+    let parse_path = |what: &str, text: &Option<String>| {
+        text.as_deref()
+            .map(|text| {
+                syn::parse_str(text).map_err(|e| {
+                    PipelineError::Unsupported(format!("the {what} {text:?} is not a path: {e}"))
                 })
             })
             .transpose()
     };
     let settings = Settings {
-        decoder: path("response decoder", &config.response_decoder)?,
-        path_encoder: path("path encoder", &config.path_encoder)?,
+        decoder: parse_path("response decoder", &config.response_decoder)?,
+        path_encoder: parse_path("path encoder", &config.path_encoder)?,
     };
     Ok(REWRITES
         .iter()

@@ -9,8 +9,8 @@ use syn::punctuated::Punctuated;
 
 use super::path_ends_with;
 
-/// Replaces `encode_path(&x.to_string())` inside `format!` calls by `encoder(&x)`; returns how
-/// many.
+/// Replaces `encode_path(&x.to_string())` inside `format!` calls with `encoder(&x)`; returns
+/// how many.
 pub fn encode_paths_in_place(file: &mut syn::File, encoder: &syn::Path) -> usize {
     struct Replacer<'a> {
         encoder: &'a syn::Path,
@@ -29,7 +29,7 @@ pub fn encode_paths_in_place(file: &mut syn::File, encoder: &syn::Path) -> usize
             };
             let mut changed = 0;
             for arg in args.iter_mut().skip(1) {
-                if let Some(value) = encoded_copy(arg) {
+                if let Some(value) = to_string_receiver(arg) {
                     let encoder = self.encoder;
                     *arg = syn::parse_quote!(#encoder(&#value));
                     changed += 1;
@@ -50,7 +50,7 @@ pub fn encode_paths_in_place(file: &mut syn::File, encoder: &syn::Path) -> usize
 }
 
 /// `value` when `expr` is `encode_path(&value.to_string())`.
-fn encoded_copy(expr: &syn::Expr) -> Option<syn::Expr> {
+fn to_string_receiver(expr: &syn::Expr) -> Option<syn::Expr> {
     let syn::Expr::Call(call) = expr else {
         return None;
     };
@@ -73,8 +73,8 @@ fn encoded_copy(expr: &syn::Expr) -> Option<syn::Expr> {
         return None;
     };
     let plain = copy.method == "to_string" && copy.args.is_empty() && copy.turbofish.is_none();
-    // A bare binding only: that is what progenitor writes, and it keeps the rewrite from
-    // moving an expression with effects.
+    // A bare binding only: that is what progenitor writes, and a narrow match is one a new
+    // progenitor cannot surprise.
     let binding = matches!(
         &*copy.receiver,
         syn::Expr::Path(path) if path.qself.is_none() && path.path.get_ident().is_some()

@@ -145,7 +145,7 @@ fn path_parameters_are_encoded_in_place() {
     assert_eq!(encode_paths_in_place(&mut file, &encoder), 2, "id and n");
     assert_eq!(encode_paths_in_place(&mut file, &encoder), 0);
     let code = prettyplease::unparse(&file);
-    assert!(!code.contains("encode_path(&"), "{code}");
+    assert!(!code.contains("encode_path("), "{code}");
     let compact: String = code.split_whitespace().collect();
     assert!(
         compact.contains(r#"format!("{}/items/{}/parts/{}",client.baseurl,crate::somewhere::Segment(&id),crate::somewhere::Segment(&n),)"#),
@@ -168,9 +168,7 @@ fn path_parameters_are_encoded_in_place() {
         "{notes:?}"
     );
     assert_eq!(
-        prettyplease::unparse(&file)
-            .matches("encode_path(&")
-            .count(),
+        prettyplease::unparse(&file).matches("encode_path(").count(),
         2
     );
     let broken = Config {
@@ -178,6 +176,32 @@ fn path_parameters_are_encoded_in_place() {
         ..Config::default()
     };
     assert!(apply(&mut generated(PATHS), &broken).is_err());
+}
+
+/// Only progenitor's exact form is rewritten: other receivers, named arguments and calls
+/// outside `format!` are left as they are.
+#[test]
+fn only_encoded_bindings_in_format_are_rewritten() {
+    let mut file: syn::File = syn::parse_quote! {
+        fn f(a: A, y: String) {
+            let _ = format!("{}", encode_path(&a.b.to_string()));
+            let _ = format!("{}", encode_path(&g().to_string()));
+            let _ = format!("{x}", x = encode_path(&y.to_string()));
+            let _ = format!("{}", encode_path(&y.to_lowercase()));
+            let _ = encode_path(&y.to_string());
+            let _ = format!("{}", encode_path(&y.to_string()));
+        }
+    };
+    let encoder: syn::Path = syn::parse_str("Segment").unwrap();
+    assert_eq!(
+        encode_paths_in_place(&mut file, &encoder),
+        1,
+        "the last one"
+    );
+    let code = prettyplease::unparse(&file);
+    assert_eq!(code.matches("encode_path(").count(), 5, "{code}");
+    let compact: String = code.split_whitespace().collect();
+    assert!(compact.contains("Segment(&y)"), "{code}");
 }
 
 #[test]
@@ -403,6 +427,7 @@ fn every_rewrite_applies_to_the_real_specs() {
             "header_map",
             "ResponseValue::from_response",
             "api-version",
+            "encode_path(",
         ] {
             assert!(!generated.code.contains(gone), "{spec} still has {gone}");
         }

@@ -31,7 +31,8 @@ macro_rules! send_through_transport {
             }
 
             // The transport's future itself, not an `async` block awaiting it: the block
-            // would be one more state the request is moved into.
+            // would be one more state the request is moved into. `Send` is stated so that a
+            // change making dispatch non-`Send` fails here, not in callers' spawned tasks.
             #[allow(refining_impl_trait)]
             fn exec(
                 &self,

@@ -5,8 +5,9 @@ use std::fmt;
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
-/// What a path segment may not hold unescaped: the WHATWG path-segment set, as
-/// progenitor-client encodes it (its own copy is private; a test holds the two together).
+/// A copy of progenitor-client's private `PATH_SET` (WHATWG's older path set plus `/` and
+/// `%`). It must stay byte for byte progenitor's, not follow the URL standard: the test
+/// below pins the two together.
 const PATH_SEGMENT: &AsciiSet = &CONTROLS
     .add(b' ')
     .add(b'"')
@@ -27,6 +28,11 @@ pub(crate) struct PathSegment<'a, T: ?Sized>(pub(crate) &'a T);
 
 impl<T: fmt::Display + ?Sized> fmt::Display for PathSegment<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // progenitor writes `{}`; should a placeholder ever carry a width or precision, it
+        // applies to the encoded text, as it did to `encode_path`'s string.
+        if f.width().is_some() || f.precision().is_some() {
+            return f.pad(&PathSegment(self.0).to_string());
+        }
         // Encoding is byte by byte, so encoding each piece the value writes is encoding the
         // whole; and `fmt::Write` hands over whole `str`s, never a split character.
         struct Encode<'a, 'b>(&'a mut fmt::Formatter<'b>);
@@ -87,5 +93,15 @@ mod tests {
             progenitor_client::encode_path(&Pieces.to_string())
         );
         assert_eq!(ours(&7_u64), "7");
+        // Width and precision apply to the encoded text.
+        let encoded = progenitor_client::encode_path("a/b");
+        assert_eq!(
+            format!("{:>9}", PathSegment("a/b")),
+            format!("{encoded:>9}")
+        );
+        assert_eq!(
+            format!("{:.4}", PathSegment("a/b")),
+            format!("{encoded:.4}")
+        );
     }
 }

@@ -285,6 +285,30 @@ async fn check_with_code_and_with_token() {
     }
 }
 
+/// Path parameters go through the crate's encoder (`encode_paths_in_place`): a request id with
+/// a slash, a space and a percent sign stays one escaped path segment.
+#[tokio::test]
+async fn path_parameters_are_percent_encoded() {
+    let server = MockServer::start_async().await;
+    let escaped = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/v2/verify/a%2Fb%20c%25");
+            then.status(200)
+                .json_body(json!({"request_id": ID, "status": "completed"}));
+        })
+        .await;
+    client(&server)
+        .check_code()
+        .request_id("a/b c%")
+        .body(types::CheckCodeRequest::Code(types::CheckCodeByCode {
+            code: "1234".parse().unwrap(),
+        }))
+        .send()
+        .await
+        .unwrap();
+    escaped.assert_async().await;
+}
+
 /// The generated code decodes with the crate's decoder (`decode_without_copying_headers`),
 /// which moves the headers into the value rather than copying them: they must all arrive.
 #[tokio::test]
