@@ -636,7 +636,7 @@ fn unescape_newlines(pem: String) -> String {
     }
 }
 
-fn parse_base_url(raw: &str) -> Result<Url, ConfigError> {
+pub(crate) fn parse_base_url(raw: &str) -> Result<Url, ConfigError> {
     let refuse = |reason| ConfigError::BaseUrl {
         url: displayable_url(raw),
         reason,

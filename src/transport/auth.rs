@@ -185,18 +185,28 @@ impl super::Settings {
 }
 
 /// Credentials go only to the base URL's origin (scheme, host and port), and only over TLS or
-/// to this machine. A request URL with user information gets none either.
+/// to this machine.
 pub(crate) fn may_carry_credentials(url: &Url, base_url: &Url) -> bool {
-    // This runs on every request, so it compares text: both URLs are parsed, so the text up
-    // to the path is canonical (scheme and host lowercased and normalised, a default port
-    // left out), and the request must begin with the base's and go on with its path.
-    // `Url::origin` allocates; decoding hosts and ports costs several times this.
+    debug_assert!(
+        base_url.username().is_empty()
+            && base_url.password().is_none()
+            && base_url.query().is_none(),
+        "base URLs are checked when the client is built"
+    );
+    // The `url` crate writes an http(s) origin in one form only (scheme and host lowercased,
+    // hosts through IDNA, addresses in standard notation, a default port left out), so two
+    // URLs have the same origin exactly when their text up to the path is the same. Comparing
+    // that text is cheaper than `Url::origin`, which allocates, on a path every request takes.
+    // User information would sit inside the prefix and break it; reqwest has moved any into
+    // a header before this runs.
     let origin = &base_url[..Position::BeforePath];
+    // An http(s) path always begins with `/`, so this also refuses `api.nexmo.com.evil.example`
+    // and `api.nexmo.com:8443` after `api.nexmo.com`.
     let same_origin = url
         .as_str()
         .strip_prefix(origin)
-        .is_some_and(|rest| matches!(rest.bytes().next(), None | Some(b'/' | b'?' | b'#')));
-    // Same text, same host: checking the base is enough, and for https it is one compare.
+        .is_some_and(|rest| rest.starts_with('/'));
+    // The request's host is the base's, so TLS or loopback holds for both or neither.
     same_origin
         && match base_url.scheme() {
             "https" => true,
@@ -273,6 +283,26 @@ mod tests {
             "https://api.nexmo.com:443/x",
             "https://api.nexmo.com:8443/x",
             "https://user:pass@api.nexmo.com/x",
+            "https://api.nexmo.com@evil.example/x",
+            "https://api.nexmo.com:@evil.example/x",
+            "https://api.nexmo.com:443@evil.example/x",
+            "http://127.0.0.1:8080@evil.example/x",
+            "https://@api.nexmo.com/x",
+            "https://:pass@api.nexmo.com/x",
+            "https://api%2Enexmo.com/x",
+            "https://\u{ff41}pi.nexmo.com/x",
+            "HTTPS://api.nexmo.com/x",
+            "https:\\\\api.nexmo.com\\x",
+            "https://api.nexmo.com:0443/x",
+            "https://api.nexmo.com:/x",
+            "https://api.nexmo.com?x",
+            "https://api.nexmo.com#x",
+            "wss://api.nexmo.com/x",
+            "file://api.nexmo.com/x",
+            "blob:https://api.nexmo.com/x",
+            "https://proxy.example/vonage",
+            "https://proxy.example/other",
+            "https://proxy.example.evil/vonage",
             "https://api.nexmo.com./x",
             "https://api.nexmo.com.evil.example/x",
             "https://evil.example/api.nexmo.com",
@@ -284,6 +314,10 @@ mod tests {
             "http://127.0.0.1:80/x",
             "http://127.1:8080/x",
             "http://0x7f.0.0.1:8080/x",
+            "http://2130706433:8080/x",
+            "http://0177.0.0.1:8080/x",
+            "http://127.0.0.1.:8080/x",
+            "http://[::ffff:127.0.0.1]:8080/x",
             "http://[::1]:8080/x",
             "http://[0:0:0:0:0:0:0:1]:8080/x",
             "http://localhost:8080/x",
@@ -293,12 +327,14 @@ mod tests {
             "ftp://api.nexmo.com/x",
             "data:text/plain,x",
         ];
-        // The client refuses a base URL with user information, so none is tried as one.
-        let bases = urls
+        // Only what the client accepts as a base URL is tried as one.
+        let bases: Vec<_> = urls
             .iter()
-            .map(|base| url(base))
-            .filter(|base| base.username().is_empty());
-        for base in bases {
+            .filter_map(|base| crate::client::parse_base_url(base).ok())
+            .collect();
+        assert!(bases.len() > 10, "{bases:?}");
+        let (mut allowed, mut refused) = (0, 0);
+        for base in &bases {
             for request in urls {
                 let request = url(request);
                 let expected = matches!(request.scheme(), "http" | "https")
@@ -307,11 +343,20 @@ mod tests {
                     && request.password().is_none()
                     && (request.scheme() == "https" || super::is_loopback(&request));
                 assert_eq!(
-                    may_carry_credentials(&request, &base),
+                    may_carry_credentials(&request, base),
                     expected,
                     "{request} with base {base}"
                 );
+                *if expected { &mut allowed } else { &mut refused } += 1;
             }
+        }
+        assert!(
+            allowed > 50 && refused > 500,
+            "{allowed} allowed, {refused} refused"
+        );
+        // What no request can carry, since it does not parse.
+        for bad in ["http://[::1%25lo]:8080/x", "https://api.nexmo.com:65536/x"] {
+            assert!(bad.parse::<url::Url>().is_err(), "{bad}");
         }
     }
 }
