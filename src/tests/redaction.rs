@@ -467,3 +467,52 @@ async fn no_secret_is_ever_printed_or_logged() {
         }
     }
 }
+
+/// With a retry policy and a subscriber, the request span wraps every try: the retries are
+/// logged inside it, and it closes with the last answer's status. (The capture is the one
+/// above, so these lines are checked for secrets too.)
+#[tokio::test]
+async fn retries_are_logged_inside_the_request_span() {
+    let captured = capture();
+    let server = MockServer::start_async().await;
+    let busy = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/v2/verify/templates");
+            then.status(503)
+                .header("content-type", "application/problem+json")
+                .header("x-vonage-trace-id", "trace-retried")
+                .body(r#"{"title":"busy","detail":"try later"}"#);
+        })
+        .await;
+    let client = everything(&server)
+        .v2_auth(V2Auth::Basic)
+        .retry(
+            crate::RetryPolicy::new()
+                .max_retries(2)
+                .initial_backoff(std::time::Duration::from_millis(1))
+                .max_backoff(std::time::Duration::from_millis(5)),
+        )
+        .build()
+        .unwrap();
+    let error = client.v2().templates_page(None, None).await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503), "{error:?}");
+    assert_eq!(busy.calls_async().await, 3, "one try and two retries");
+
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    // No other test of this binary sets a retry policy, so every `retrying` line is this one's.
+    let in_span = |line: &&str| {
+        line.contains("vonage_verify.request{")
+            && (line.contains("operation=\"list_templates\"")
+                || line.contains("operation=list_templates"))
+    };
+    let retries: Vec<&str> = log.lines().filter(|l| l.contains("retrying")).collect();
+    assert_eq!(retries.len(), 2, "{log}");
+    assert!(retries.iter().all(in_span), "{retries:#?}");
+    assert!(
+        log.lines().any(|line| in_span(&line)
+            && line.contains("close")
+            && line.contains("status=503")
+            && line.contains("trace-retried")),
+        "{log}"
+    );
+}
