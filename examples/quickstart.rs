@@ -57,7 +57,8 @@ fn wrong(code: &str) -> String {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
-    let live = std::env::var_os("VONAGE_API_KEY").is_some();
+    // Empty counts as unset, as for `Client::from_env`.
+    let live = std::env::var_os("VONAGE_API_KEY").is_some_and(|key| !key.is_empty());
     let (client, codes, number) = if live {
         let number = match std::env::var("VONAGE_TO") {
             Ok(number) => number,

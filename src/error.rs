@@ -19,7 +19,8 @@ pub(crate) const BODY_EXCERPT_BYTES: usize = 1024;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The configuration is unusable; reported when the client is built.
+    /// The configuration is unusable: reported when the client is built, or by
+    /// [`Client::application_jwt`](crate::Client::application_jwt) when the key cannot sign.
     #[error(transparent)]
     Config(#[from] ConfigError),
 
@@ -208,10 +209,11 @@ impl Error {
     }
 
     /// Whether the same request may succeed if sent again later, as the API reports it (a v1
-    /// throttled status, HTTP 429, a timeout or a dropped connection). Whether to send it
-    /// again is the caller's choice: even with a [`RetryPolicy`](crate::RetryPolicy), the
-    /// client resends only reads and requests that never reached the server, since resending
-    /// a request that starts a verification may start a second.
+    /// throttled status, HTTP 429, a timeout, or a connection that could not be made; not a
+    /// connection reset after it was made). Whether to send it again is the caller's choice:
+    /// even with a [`RetryPolicy`](crate::RetryPolicy), the client resends only reads and
+    /// requests that never reached the server, since resending a request that starts a
+    /// verification may start a second.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::V1(error) => error.is_retryable(),

@@ -252,7 +252,7 @@ impl Api {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] for a duration out of range or an XML format; [`Error::Status`]
+    /// [`Error::Validation`] for a duration out of range or an XML format; [`Error::Problem`]
     /// for the API's problem replies (403, 404, 422, 429).
     pub async fn network_unblock(&self, request: &NetworkUnblock) -> Result<Unblocked, Error> {
         const OP: &str = "network_unblock";

@@ -142,8 +142,8 @@ impl Api {
     ///
     /// # Errors
     ///
-    /// [`Error::Problem`], e.g. [`NotFound`](crate::ProblemKind::NotFound) for an unknown
-    /// template.
+    /// [`Error::Problem`], e.g. [`TemplateNotFound`](crate::ProblemKind::TemplateNotFound)
+    /// for an unknown template.
     pub async fn fragments_page(
         &self,
         template_id: &str,
@@ -199,7 +199,7 @@ impl Api {
     ///
     /// # Errors
     ///
-    /// [`Error::Problem`], e.g. [`NotFound`](crate::ProblemKind::NotFound).
+    /// [`Error::Problem`], e.g. [`TemplateNotFound`](crate::ProblemKind::TemplateNotFound).
     pub async fn template(&self, template_id: &str) -> Result<types::Template, Error> {
         const OP: &str = "get_template";
         let id = template_id.to_owned();
