@@ -71,7 +71,7 @@ fn build(api: &Api, root: &Path, out: &Path) -> Result<(), String> {
     )?;
     write(
         &out.join(format!("verify_{}_xml.rs", api.name)),
-        &codegen::xml::source(&generated.xml, "crate::xml"),
+        &codegen::xml::source(&generated.xml, "crate::spec::xml"),
     )
 }
 
@@ -80,8 +80,8 @@ fn operations_source(ops: &[codegen::Operation]) -> String {
     let mut s = String::from("&[\n");
     for op in ops {
         s.push_str(&format!(
-            "    crate::spec::Operation {{ id: {:?}, method_name: {:?}, http_method: {:?}, path: {:?}, authenticated: {} }},\n",
-            op.id, op.method_name, op.http_method, op.path, op.authenticated
+            "    crate::spec::Operation {{ id: {:?}, method_name: {:?}, http_method: {:?}, path: {:?}, authenticated: {}, safe: {} }},\n",
+            op.id, op.method_name, op.http_method, op.path, op.authenticated, op.safe
         ));
     }
     s.push(']');

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use aws_lc_rs::{digest, hmac};
-use vonage_verify::v1::raw::decode_xml;
+use vonage_verify::v1::decode_xml;
 use vonage_verify::v1::raw::types::VerifySearchResponse;
 use vonage_verify::webhook::Verifier;
 use vonage_verify::webhook::testing::Signer;

@@ -5,7 +5,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 
-use super::{Config, PipelineError, passes, rewrite, walk};
+use super::{Config, PipelineError, passes, walk};
 
 /// One operation of a generated client, as the hooks and coverage tests see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,7 +21,14 @@ pub struct Operation {
     /// Whether the spec asks for credentials (`security: []` opts an operation out; a spec that
     /// declares no security at all, like Vonage's v1, carries credentials in every call).
     pub authenticated: bool,
+    /// Whether the request only reads and may be sent again after an answer: RFC 9110's safe
+    /// methods (`GET`, `HEAD`), unless the operation says `x-safe: false`, as a `GET` that
+    /// acts must (a carrier's one-time check, for one).
+    pub safe: bool,
 }
+
+/// The extension that marks an operation whose method is safe but whose effect is not.
+pub const SAFE_EXTENSION: &str = "x-safe";
 
 /// The settings every generated client shares; each one is a deliberate choice:
 /// - Builder interface: a parameter that a new spec flips between required and optional keeps
@@ -51,12 +58,10 @@ pub fn settings(config: &Config) -> Result<GenerationSettings, PipelineError> {
     Ok(s)
 }
 
-/// Generates the client module for a normalised document, rewrites it (see [`rewrite`]) and
-/// formats it; returns the code and one note per rewrite that changed it.
-pub fn client_source(
-    doc: &OpenAPI,
-    config: &Config,
-) -> Result<(String, Vec<String>), PipelineError> {
+/// Generates the client module for a normalised document and formats it. The code is
+/// progenitor's own: what it should do differently is set through the spec (the passes), its
+/// settings, or the hooks, never by editing its output.
+pub fn client_source(doc: &OpenAPI, config: &Config) -> Result<String, PipelineError> {
     let settings = settings(config)?;
     // progenitor reports some unsupported shapes by panicking (`assert!`, `unimplemented!`);
     // turning that into an error lets `xtask specs check` list it and build.rs print it plainly.
@@ -78,10 +83,8 @@ pub fn client_source(
             return Err(PipelineError::Generate(format!("panicked: {msg}")));
         }
     };
-    let mut file: syn::File =
-        syn::parse2(tokens).map_err(|e| PipelineError::Format(e.to_string()))?;
-    let notes = rewrite::apply(&mut file, config)?;
-    Ok((prettyplease::unparse(&file), notes))
+    let file: syn::File = syn::parse2(tokens).map_err(|e| PipelineError::Format(e.to_string()))?;
+    Ok(prettyplease::unparse(&file))
 }
 
 /// Lists the operations of a normalised document, refusing ones progenitor could not name.
@@ -97,12 +100,15 @@ pub fn operations(doc: &OpenAPI) -> Result<Vec<Operation>, PipelineError> {
             ))
         })?;
         let security = op.security.as_ref().or(default_security.as_ref());
+        let safe_method = matches!(method, "get" | "head");
+        let marked_unsafe = op.extensions.get(SAFE_EXTENSION) == Some(&serde_json::json!(false));
         out.push(Operation {
             method_name: snake_case(&id),
             id,
             http_method: method.to_uppercase(),
             path,
             authenticated: security.is_none_or(|s| !s.is_empty()),
+            safe: safe_method && !marked_unsafe,
         });
     }
     Ok(out)
@@ -142,6 +148,36 @@ paths:
         )
         .unwrap();
         assert!(operations(&bare).unwrap()[0].authenticated);
+    }
+
+    #[test]
+    fn only_reads_not_marked_otherwise_are_safe() {
+        let doc = crate::codegen::load::parse(
+            r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /a:
+    get: {operationId: read, responses: {'200': {description: ok}}}
+    post: {operationId: write, responses: {'200': {description: ok}}}
+    delete: {operationId: remove, responses: {'204': {description: ok}}}
+  /b:
+    get: {operationId: acts, x-safe: false, responses: {'302': {description: on}}}
+    head: {operationId: peek, x-safe: true, responses: {'200': {description: ok}}}
+"#,
+        )
+        .unwrap();
+        let safe: Vec<_> = operations(&doc)
+            .unwrap()
+            .iter()
+            .map(|o| (o.method_name.clone(), o.safe))
+            .collect();
+        let expected = [("read", true), ("write", false), ("remove", false)]
+            .into_iter()
+            .chain([("acts", false), ("peek", true)])
+            .map(|(name, safe)| (name.to_owned(), safe))
+            .collect::<Vec<_>>();
+        assert_eq!(safe, expected);
     }
 
     #[test]

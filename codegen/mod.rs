@@ -9,7 +9,6 @@
 pub mod generate;
 pub mod load;
 pub mod passes;
-pub mod rewrite;
 pub mod walk;
 pub mod xml;
 
@@ -27,14 +26,6 @@ pub struct Config {
     pub problem_schema: String,
     /// Rust path of the type that progenitor stores in each generated `Client` for the hooks.
     pub inner_type: String,
-    /// Rust path of the function that decodes JSON replies in place of progenitor's
-    /// `ResponseValue::from_response` (see [`rewrite::decode_without_copying_headers`]);
-    /// `None` keeps progenitor's.
-    pub response_decoder: Option<String>,
-    /// Rust path of the `Display` wrapper that percent-encodes path parameters in place of
-    /// progenitor's `encode_path` (see [`rewrite::encode_paths_in_place`]): called as
-    /// `Encoder(&value)`, it must give a `Display` value. `None` keeps progenitor's.
-    pub path_encoder: Option<String>,
 }
 
 impl Default for Config {
@@ -43,8 +34,6 @@ impl Default for Config {
             credential_fields: vec!["api_key".into(), "api_secret".into()],
             problem_schema: "Problem".into(),
             inner_type: "crate::transport::Transport".into(),
-            response_decoder: Some("crate::transport::decode_json".into()),
-            path_encoder: Some("crate::transport::PathSegment".into()),
         }
     }
 }
@@ -56,7 +45,7 @@ pub struct Generated {
     pub code: String,
     /// Every operation the client exposes, in spec order.
     pub operations: Vec<Operation>,
-    /// One line per change a pass or a rewrite made, prefixed with its name.
+    /// One line per change a pass made, prefixed with the pass's name.
     pub notes: Vec<String>,
     /// The XML form of each operation that declares XML replies, from the spec as written.
     pub xml: Vec<xml::Shape>,
@@ -93,10 +82,9 @@ pub fn run(text: &str, config: &Config) -> Result<Generated, PipelineError> {
     let mut doc = load::parse(text)?;
     // Read before normalising: the passes keep only the JSON replies progenitor generates.
     let xml = xml::shapes(text)?;
-    let mut notes = passes::normalise(&mut doc, config);
+    let notes = passes::normalise(&mut doc, config);
     let operations = generate::operations(&doc)?;
-    let (code, rewrites) = generate::client_source(&doc, config)?;
-    notes.extend(rewrites);
+    let code = generate::client_source(&doc, config)?;
     Ok(Generated {
         code,
         operations,

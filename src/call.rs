@@ -1,4 +1,6 @@
-//! Calls into the generated clients that report the crate's [`Error`] with full context.
+//! Calls into the generated clients, and the replies of hand-written requests, reported as
+//! the crate's [`Error`] with full context: the step of a call after the transport, where a
+//! reply becomes a typed value or a typed error.
 
 use progenitor_client::{ClientInfo, ResponseValue};
 
@@ -6,28 +8,32 @@ use reqwest::header::HeaderMap;
 
 use crate::error::{Error, ResponseContext};
 use crate::problem::Problem;
-use crate::transport::body::{self, BodyError};
-use crate::transport::{Observed, Probe, Transport, trace_id};
+use crate::transport::{BodyError, ErrorReply, Observed, Transport, exceeded_limit, trace_id};
 
-/// Runs `send` on `raw` with a fresh probe watching, so that errors from the generated code
-/// (which carry no operation, and sometimes no status) can be completed with what the
-/// transport saw.
+/// How a generated client is made: its `new_with_client`.
+pub(crate) type Rebuild<R> = fn(&str, reqwest::Client, Transport) -> R;
+
+/// Runs `send` on a copy of `raw` made for this call, whose transport keeps a record of what
+/// it sees, so that errors from the generated code (which carry no operation, and sometimes
+/// no status) can be completed with it.
 pub(crate) async fn call<R, T, E>(
     operation: &'static str,
     raw: &R,
+    rebuild: Rebuild<R>,
     send: impl AsyncFnOnce(&R) -> Result<ResponseValue<T>, progenitor_client::Error<E>>,
 ) -> Result<ResponseValue<T>, Error>
 where
     R: ClientInfo<Transport>,
 {
-    let limit = raw.inner().settings().max_body_bytes;
-    let probe = Probe::default();
+    let transport = raw.inner();
+    let limit = transport.settings().max_body_bytes;
+    let (recording, record) = transport.recording();
+    let this_call = rebuild(raw.baseurl(), raw.client().clone(), recording);
     // Held until the generated code has read the body.
-    let _slot = raw.inner().slot().await;
-    let sending = std::pin::pin!(send(raw));
-    match probe.watch(sending).await {
+    let _slot = transport.slot().await;
+    match send(&this_call).await {
         Ok(value) => Ok(value),
-        Err(error) => Err(convert(operation, error, probe.take(), limit).await),
+        Err(error) => Err(convert(operation, error, record.take(), limit).await),
     }
 }
 
@@ -44,12 +50,14 @@ async fn convert<E>(
         trace_id: observed.trace_id,
         ..ResponseContext::new(operation)
     };
-    // An error body that could not be read explains whatever the generated code made of it.
-    let error_body = match observed.error_body {
-        Some(Err(source)) => return body_error(context, source, limit),
-        Some(Ok(bytes)) => Some(bytes),
-        None => None,
-    };
+    // An error reply was taken by the transport before the generated code saw it (which
+    // then saw an empty body): it is the error, whatever the generated code made of that.
+    if let Some(ErrorReply { headers, body }) = observed.error_reply {
+        return match body {
+            Ok(bytes) => status_error(context, Some(&headers), &bytes),
+            Err(source) => body_error(context, source, limit),
+        };
+    }
     match error {
         Raw::InvalidRequest(message) => Error::InvalidRequest { operation, message },
         Raw::Custom(message) => observed
@@ -60,26 +68,17 @@ async fn convert<E>(
             source: source.without_url(),
         },
         Raw::ResponseBodyError(source) => body_error(context, source.without_url().into(), limit),
-        Raw::InvalidResponsePayload(bytes, reason) => match error_body {
-            // An error status whose body the generated decoder refused is still an error
-            // status, reported the way the hand-written paths report it.
-            Some(body) => status_error(context, None, &body),
-            None => Error::Decode {
-                context: context.with_body(&bytes),
-                reason: reason.to_string(),
-            },
+        Raw::InvalidResponsePayload(bytes, reason) => Error::Decode {
+            context: context.with_body(&bytes),
+            reason: reason.to_string(),
         },
-        Raw::ErrorResponse(value) => {
-            let context = ResponseContext {
+        Raw::ErrorResponse(value) => Error::Status {
+            context: ResponseContext {
                 status: Some(value.status()),
                 trace_id: trace_id(value.headers()).or(context.trace_id),
                 ..context
-            };
-            match error_body {
-                Some(bytes) => status_error(context, Some(value.headers()), &bytes),
-                None => Error::Status { context },
-            }
-        }
+            },
+        },
         Raw::UnexpectedResponse(response) => {
             let context = ResponseContext {
                 status: Some(response.status()),
@@ -115,7 +114,7 @@ pub(crate) fn status_error(
 
 /// A body that could not be read: too long for the limit, or cut off.
 pub(crate) fn body_error(context: ResponseContext, source: BodyError, limit: usize) -> Error {
-    if body::exceeded_limit(source.as_ref()) {
+    if exceeded_limit(source.as_ref()) {
         Error::BodyTooLarge { context, limit }
     } else {
         Error::Body { context, source }

@@ -8,10 +8,12 @@ use reqwest::header::HeaderValue;
 use secrecy::SecretString;
 use url::Url;
 
+use crate::auth::Credentials;
+use crate::auth::credentials::{ApiKey, BearerToken, PrivateKey, SignatureSecret, V2Auth};
+use crate::auth::jwt::{JwtOptions, TokenSource};
+use crate::auth::origin::{displayable_url, parse_base_url};
 use crate::clock::{Clock, SystemClock};
-use crate::credentials::{ApiKey, BearerToken, PrivateKey, SignatureSecret, V2Auth};
 use crate::error::{ConfigError, Error};
-use crate::jwt::{JwtOptions, TokenSource};
 use crate::retry::RetryPolicy;
 use crate::transport::{Settings, Transport};
 use crate::{http, v1, v2, webhook};
@@ -79,7 +81,7 @@ pub struct Client {
 struct Inner {
     v1: v1::Api,
     v2: v2::Api,
-    transport: Transport,
+    settings: Arc<Settings>,
     signature_secret: Option<SignatureSecret>,
     clock: Arc<dyn Clock>,
 }
@@ -113,7 +115,7 @@ impl Client {
 
     /// The base URL every request goes to, and the only origin that receives credentials.
     pub fn base_url(&self) -> &Url {
-        &self.inner.transport.settings().base_url
+        &self.inner.settings.base_url
     }
 
     /// The secret Vonage signs webhooks with, if one was configured.
@@ -157,7 +159,7 @@ impl Client {
     ///
     /// [`Error::MissingCredentials`] if no application is configured.
     pub fn application_jwt(&self) -> Result<SecretString, Error> {
-        let source = self.inner.transport.settings().application.as_ref().ok_or(
+        let source = self.inner.settings.credentials.application.as_ref().ok_or(
             Error::MissingCredentials {
                 operation: "application_jwt",
                 needs: "an application (id and private key)",
@@ -173,7 +175,7 @@ impl Client {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("settings", self.inner.transport.settings())
+            .field("settings", &self.inner.settings)
             .field("signature_secret", &self.inner.signature_secret)
             .finish()
     }
@@ -548,44 +550,32 @@ impl ClientBuilder {
         let application = self
             .application
             .map(|(id, key)| TokenSource::new(id, key, self.jwt, self.clock.clone()));
-        let settings = Settings {
+        let settings = Arc::new(Settings {
             base_url,
-            api_key: self.api_key,
-            application,
-            bearer: self.bearer,
-            v2_auth: self.v2_auth,
+            credentials: Credentials::new(self.api_key, application, self.bearer),
             max_body_bytes: self.max_response_bytes,
             timeout: self.timeout,
             user_agent,
             own_http_client,
-            basic_header: None,
-            bearer_header: None,
             retry: self.retry,
             in_flight: self
                 .max_in_flight
                 .map(|n| Arc::new(tokio::sync::Semaphore::new(n))),
             clock: self.clock.clone(),
-        }
-        .with_headers();
-        let transport = Transport::new(Arc::new(settings));
-        let root = transport
-            .settings()
-            .base_url
-            .as_str()
-            .trim_end_matches('/')
-            .to_owned();
+        });
+        // The generated clients join their paths to the base URL's text as it is.
+        let root = settings.base_url.as_str().trim_end_matches('/').to_owned();
+        let transport = |service| Transport::new(Arc::clone(&settings), service);
         Ok(Client {
             inner: Arc::new(Inner {
-                v1: v1::Api::new(v1::raw::Client::new_with_client(
-                    &root,
-                    http.clone(),
-                    transport.clone(),
-                )),
+                v1: v1::Api::new(&root, http.clone(), transport(v1::SERVICE)),
                 v2: v2::Api::new(
-                    v2::raw::Client::new_with_client(&root, http, transport.clone()),
+                    &root,
+                    http,
+                    transport(v2::service(self.v2_auth)),
                     no_redirects,
                 ),
-                transport,
+                settings,
                 signature_secret: self.signature_secret,
                 clock: self.clock,
             }),
@@ -636,80 +626,9 @@ fn unescape_newlines(pem: String) -> String {
     }
 }
 
-pub(crate) fn parse_base_url(raw: &str) -> Result<Url, ConfigError> {
-    let refuse = |reason| ConfigError::BaseUrl {
-        url: displayable_url(raw),
-        reason,
-    };
-    let url = Url::parse(raw).map_err(|_| refuse("not an absolute URL"))?;
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(refuse("credentials do not belong in the URL"));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(refuse("a base URL has no query or fragment"));
-    }
-    match url.scheme() {
-        "https" => Ok(url),
-        "http" if crate::transport::is_loopback(&url) => Ok(url),
-        "http" => Err(refuse("plain http is only allowed to loopback addresses")),
-        _ => Err(refuse("the scheme must be https")),
-    }
-}
-
-/// What of a base URL may be shown: scheme, host, port and path. User information, a query
-/// or a fragment may hold a secret pasted into the wrong place, and so may text that is not a
-/// URL at all, which is not shown.
-fn displayable_url(raw: &str) -> String {
-    match Url::parse(raw) {
-        Ok(url) => {
-            let host = url.host_str().unwrap_or_default();
-            match url.port() {
-                Some(port) => format!("{}://{host}:{port}{}", url.scheme(), url.path()),
-                None => format!("{}://{host}{}", url.scheme(), url.path()),
-            }
-        }
-        Err(_) => "(not a URL; not shown)".to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{displayable_url, parse_base_url, unescape_newlines};
-
-    #[test]
-    fn only_scheme_host_port_and_path_are_shown() {
-        assert_eq!(
-            displayable_url("https://u:p@host/x@y?q=1#f"),
-            "https://host/x@y"
-        );
-        assert_eq!(
-            displayable_url("http://127.0.0.1:8080/v"),
-            "http://127.0.0.1:8080/v"
-        );
-        assert_eq!(
-            displayable_url("s3cr3t pasted here"),
-            "(not a URL; not shown)"
-        );
-        let error = parse_base_url("https://key:s3cr3t@api.nexmo.com").unwrap_err();
-        assert!(!error.to_string().contains("s3cr3t"), "{error}");
-        let error = parse_base_url("https://api.nexmo.com/?api_secret=s3cr3t").unwrap_err();
-        assert!(!error.to_string().contains("s3cr3t"), "{error}");
-        let error = parse_base_url("htps//key:s3cr3t@api").unwrap_err();
-        assert!(!format!("{error:?}").contains("s3cr3t"), "{error:?}");
-    }
-
-    #[test]
-    fn base_urls_must_be_tls_or_loopback() {
-        assert!(parse_base_url("https://api.nexmo.com").is_ok());
-        assert!(parse_base_url("https://proxy.example/vonage/").is_ok());
-        assert!(parse_base_url("http://127.0.0.1:4010").is_ok());
-        assert!(parse_base_url("http://[::1]:4010").is_ok());
-        assert!(parse_base_url("http://localhost:4010").is_ok());
-        assert!(parse_base_url("http://api.nexmo.com").is_err());
-        assert!(parse_base_url("ftp://api.nexmo.com").is_err());
-        assert!(parse_base_url("api.nexmo.com").is_err());
-        assert!(parse_base_url("https://api.nexmo.com/?x=1").is_err());
-    }
+    use super::unescape_newlines;
 
     #[test]
     fn escaped_pem_line_breaks_are_restored() {

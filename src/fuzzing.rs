@@ -50,7 +50,7 @@ pub fn v1_json(data: &[u8]) {
 /// A v1 XML reply body, read as each operation that has an XML form.
 pub fn v1_xml(data: &[u8]) {
     for shape in XML {
-        if let Ok(json) = crate::xml::to_json(shape, crate::v1::api::OBSERVED_XML_ROOTS, data) {
+        if let Ok(json) = crate::v1::to_json(shape, crate::v1::OBSERVED_ROOTS, data) {
             v1_replies(&json);
         }
     }
@@ -129,9 +129,9 @@ mod tests {
             super::v1_json(&seed);
         }
         for seed in seeds("v1_xml") {
-            let decoded = super::XML.iter().any(|shape| {
-                crate::xml::to_json(shape, crate::v1::api::OBSERVED_XML_ROOTS, &seed).is_ok()
-            });
+            let decoded = super::XML
+                .iter()
+                .any(|shape| crate::v1::to_json(shape, crate::v1::OBSERVED_ROOTS, &seed).is_ok());
             assert!(decoded, "{}", String::from_utf8_lossy(&seed));
             super::v1_xml(&seed);
         }

@@ -2,16 +2,15 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod auth;
 mod call;
 mod client;
 mod clock;
-mod credentials;
 mod error;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 mod http;
-mod jwt;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod problem;
@@ -22,16 +21,15 @@ pub mod v1;
 pub mod v2;
 mod validate;
 pub mod webhook;
-mod xml;
 
 #[cfg(test)]
 mod tests;
 
+pub use auth::credentials::{ApiKey, BearerToken, PrivateKey, SignatureSecret, V2Auth};
+pub use auth::jwt::JwtOptions;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES};
 pub use clock::{Clock, SystemClock};
-pub use credentials::{ApiKey, BearerToken, PrivateKey, SignatureSecret, V2Auth};
 pub use error::{ConfigError, Error, ResponseContext};
-pub use jwt::JwtOptions;
 pub use problem::{InvalidParameter, Problem, ProblemKind};
 pub use retry::RetryPolicy;
 pub use transport::Transport;

@@ -2,8 +2,8 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use reqwest::StatusCode;
 use reqwest::header::{HeaderValue, RETRY_AFTER};
-use reqwest::{Method, StatusCode};
 
 /// When the client sends a failed request again. Off unless set with
 /// [`ClientBuilder::retry`](crate::ClientBuilder::retry).
@@ -115,10 +115,13 @@ impl RetryPolicy {
     }
 
     /// How long to wait before sending again, or `None` to hand `attempt` to the caller.
-    /// `retry` counts the retries already made.
+    /// `safe` says whether the request only reads (see [`Operation::safe`]); `retry` counts
+    /// the retries already made.
+    ///
+    /// [`Operation::safe`]: crate::spec::Operation::safe
     pub(crate) fn decide(
         &self,
-        read: bool,
+        safe: bool,
         retry: u32,
         attempt: Attempt<'_>,
         now: SystemTime,
@@ -129,11 +132,11 @@ impl RetryPolicy {
         match attempt {
             // Connecting failed: nothing was sent, whatever the method.
             Attempt::Failed(error) if error.is_connect() => Some(self.backoff(retry)),
-            Attempt::Failed(error) if read && (error.is_timeout() || error.is_request()) => {
+            Attempt::Failed(error) if safe && (error.is_timeout() || error.is_request()) => {
                 Some(self.backoff(retry))
             }
             Attempt::Failed(_) => None,
-            Attempt::Answered(..) if !read => None,
+            Attempt::Answered(..) if !safe => None,
             Attempt::Answered(
                 StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE,
                 Some(after),
@@ -209,16 +212,6 @@ fn random_u32() -> u32 {
     }
 }
 
-/// GETs that act: the silent-auth check URL, followed by the typed API or called through
-/// the generated client, which a carrier may honour only once.
-const ACTING_GETS: [&str; 2] = [crate::v2::SILENT_AUTH_OPERATION, "silent_auth_check"];
-
-/// Whether a request may be sent again after it reached the server: reads, except the
-/// GETs that act.
-pub(crate) fn is_read(operation: &str, method: &Method) -> bool {
-    matches!(*method, Method::GET | Method::HEAD) && !ACTING_GETS.contains(&operation)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,22 +268,6 @@ mod tests {
             .initial_backoff(Duration::MAX)
             .max_backoff(Duration::MAX);
         assert!(p.backoff(30) <= Duration::MAX);
-    }
-
-    #[test]
-    fn the_silent_auth_check_is_not_a_read() {
-        assert!(is_read("verify_search", &Method::GET));
-        assert!(is_read("list_templates", &Method::GET));
-        assert!(!is_read("new_request", &Method::POST));
-        assert!(!is_read("cancel_request", &Method::DELETE));
-        assert!(!is_read(crate::v2::SILENT_AUTH_OPERATION, &Method::GET));
-        assert!(!is_read("silent_auth_check", &Method::GET));
-        // The name is the generated operation's, so a renamed operation fails here.
-        assert!(
-            crate::v2::raw::OPERATIONS
-                .iter()
-                .any(|op| op.method_name == "silent_auth_check")
-        );
     }
 
     #[test]

@@ -14,13 +14,47 @@ pub struct Operation {
     pub path: &'static str,
     /// Whether the spec asks for credentials on this operation.
     pub authenticated: bool,
+    /// Whether the request only reads, so that sending it again after the server answered
+    /// cannot act twice: a `GET` or `HEAD` that the spec does not mark `x-safe: false`
+    /// (RFC 9110's safe methods, less a `GET` that acts, such as a carrier's one-time check).
+    pub safe: bool,
 }
 
-/// The operation of `operations` whose generated method is `method_name` (progenitor reports
-/// this name to hooks as the operation id).
-pub(crate) fn by_method<'a>(
-    operations: &'a [Operation],
-    method_name: &str,
-) -> Option<&'a Operation> {
-    operations.iter().find(|op| op.method_name == method_name)
+/// The XML form of each v1 reply, read from the spec's `xml` annotations by the build
+/// (`codegen/xml.rs`), for the decoder of XML replies.
+pub(crate) mod xml {
+    /// The XML form of one operation's reply (see `codegen/xml.rs`).
+    #[derive(Debug)]
+    pub(crate) struct Shape {
+        pub(crate) operation: &'static str,
+        pub(crate) roots: &'static [&'static str],
+        pub(crate) fields: &'static [Field],
+    }
+
+    /// One property and the element that carries it.
+    #[derive(Debug)]
+    pub(crate) struct Field {
+        pub(crate) key: &'static str,
+        pub(crate) element: &'static str,
+        pub(crate) kind: Kind,
+    }
+
+    /// What an element holds.
+    #[derive(Debug)]
+    pub(crate) enum Kind {
+        Scalar,
+        // v1's replies nest objects only inside arrays; a spec may nest them directly.
+        #[allow(dead_code)]
+        Object(&'static [Field]),
+        Array {
+            wrapped: bool,
+            item: &'static str,
+            fields: &'static [Field],
+        },
+    }
+
+    /// The shape `build.rs` recorded for `operation`.
+    pub(crate) fn shape(shapes: &'static [Shape], operation: &str) -> Option<&'static Shape> {
+        shapes.iter().find(|s| s.operation == operation)
+    }
 }

@@ -5,7 +5,6 @@ use httpmock::prelude::*;
 use serde_json::json;
 
 use super::support::{ID, TEMPLATE, closed_port_url, everything};
-use crate::transport::Api;
 use crate::v2::raw::types;
 use crate::{Client, Error};
 
@@ -227,7 +226,7 @@ async fn hand_written_requests_carry_credentials_only_to_the_base_origin() {
     };
     for server in [&base, &other] {
         transport
-            .send(http, Api::V2, "list_templates", page(server))
+            .send(http, transport.operation("list_templates"), page(server))
             .await
             .unwrap();
     }
@@ -253,13 +252,13 @@ async fn hand_written_requests_carry_credentials_only_to_the_base_origin() {
     // gets no credentials, even on the base origin.
     let follow = http.get(base.url("/anything")).build().unwrap();
     transport
-        .send(http, Api::V2, "follow_redirect", follow)
+        .send(http, transport.operation("follow_redirect"), follow)
         .await
         .unwrap();
     assert_eq!(base_without.calls_async().await, 1);
 }
 
-/// Calls polled in turn on one thread each keep their own probe: the trace id and body of
+/// Calls polled in turn on one thread each keep their own record: the trace id and body of
 /// one never end up in another's error, and a raw call polled among them is reported to none.
 #[tokio::test]
 async fn interleaved_calls_each_keep_what_their_own_transport_saw() {

@@ -27,9 +27,8 @@ pub(crate) fn bounded(response: reqwest::Response, limit: usize) -> reqwest::Res
 }
 
 /// Reads the whole body (up to `limit` bytes; none if it is declared longer) and hands back
-/// the bytes with a response that still carries them, so the body can be both kept for an
-/// error report and decoded.
-pub(crate) async fn buffered(
+/// its bytes, with the response left holding an empty body.
+pub(crate) async fn take(
     response: reqwest::Response,
     limit: usize,
 ) -> (reqwest::Response, Result<Bytes, BodyError>) {
@@ -40,8 +39,7 @@ pub(crate) async fn buffered(
         .collect()
         .await
         .map(http_body_util::Collected::to_bytes);
-    let body = read.as_ref().map(Bytes::clone).unwrap_or_default();
-    (rebuild(parts, url, body.into()), read)
+    (rebuild(parts, url, reqwest::Body::from(Bytes::new())), read)
 }
 
 /// How many bytes of a body to read. A body declared longer than the limit will pass it, so

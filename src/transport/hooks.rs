@@ -1,50 +1,34 @@
-//! Routes the generated clients' requests through the transport: credentials in progenitor's
-//! `pre` hook, sending in its `exec` hook.
+//! Routes a generated client's requests through its [`Transport`](super::Transport):
+//! credentials in progenitor's `pre` hook, sending in its `exec` hook.
 
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-
-use super::{Api, Probe, Transport};
-use crate::error::Error;
-
-impl Transport {
-    /// What a generated client returns when `authorize` refuses: progenitor's error can only
-    /// carry a string, so the typed error waits in the probe for the caller that set one.
-    fn refuse<E>(&self, error: Error) -> progenitor_client::Error<E> {
-        let message = error.to_string();
-        Probe::report(|probe| probe.refused(error));
-        progenitor_client::Error::Custom(message)
-    }
-}
-
+/// Implements progenitor's hooks for a generated client type built with
+/// `inner_type = Transport` (each API invokes it for its own client, so the transport names
+/// none of them).
 macro_rules! send_through_transport {
-    ($api:ident, $variant:expr) => {
-        impl ClientHooks<Transport> for crate::$api::raw::Client {
+    ($client:ty) => {
+        impl ::progenitor_client::ClientHooks<$crate::transport::Transport> for $client {
             async fn pre<E>(
                 &self,
-                request: &mut reqwest::Request,
-                info: &OperationInfo,
-            ) -> Result<(), progenitor_client::Error<E>> {
-                let transport = self.inner();
+                request: &mut ::reqwest::Request,
+                info: &::progenitor_client::OperationInfo,
+            ) -> ::std::result::Result<(), ::progenitor_client::Error<E>> {
+                let transport = ::progenitor_client::ClientInfo::inner(self);
                 transport
-                    .authorize($variant, info.operation_id, request)
-                    .map_err(|error| transport.refuse(error))
+                    .prepare(request, info.operation_id)
+                    .map_err(::progenitor_client::Error::Custom)
             }
 
-            // The transport's future itself, not an `async` block awaiting it: the block
-            // would be one more state the request is moved into. `Send` is stated so that a
-            // change making dispatch non-`Send` fails here, not in callers' spawned tasks.
-            #[allow(refining_impl_trait)]
-            fn exec(
+            async fn exec(
                 &self,
-                request: reqwest::Request,
-                info: &OperationInfo,
-            ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + Send {
-                self.inner()
-                    .dispatch(self.client(), info.operation_id, request)
+                request: ::reqwest::Request,
+                info: &::progenitor_client::OperationInfo,
+            ) -> ::reqwest::Result<::reqwest::Response> {
+                let transport = ::progenitor_client::ClientInfo::inner(self);
+                let http = ::progenitor_client::ClientInfo::client(self);
+                transport.exec(http, info.operation_id, request).await
             }
         }
     };
 }
 
-send_through_transport!(v1, Api::V1);
-send_through_transport!(v2, Api::V2);
+pub(crate) use send_through_transport;

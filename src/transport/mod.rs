@@ -1,42 +1,43 @@
 //! The one path every request of the crate takes.
 //!
 //! Two steps, in this order, for generated and hand-written requests alike:
-//! [`Transport::authorize`] decides which credentials the request may carry and attaches them
-//! (progenitor's `pre` hook), then [`Transport::dispatch`] sends it, records the request's
-//! `tracing` span and bounds the response body (progenitor's `exec` hook). Hand-written requests
-//! call both through [`Transport::send`].
+//! [`Transport::authorize`] attaches the credentials the operation needs (progenitor's `pre`
+//! hook), then [`Transport::dispatch`] sends it, retrying where the policy and the operation
+//! allow, in one `tracing` span, and bounds the response body (progenitor's `exec` hook).
+//! Hand-written requests call both through [`Transport::send`].
+//!
+//! The transport knows no API by name: each API hands it a [`Service`], its operation table
+//! and the credentials it accepts.
 
-mod auth;
-pub(crate) mod body;
-mod decode;
+mod body;
 mod hooks;
-mod path;
-mod probe;
+mod record;
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderValue, USER_AGENT};
+use reqwest::header::{HeaderName, HeaderValue, USER_AGENT};
 use tracing::Instrument as _;
 use url::Url;
 
+use crate::auth::origin::may_carry_credentials;
+use crate::auth::{Accepted, Credentials};
 use crate::clock::Clock;
-use crate::credentials::{ApiKey, BearerToken, V2Auth};
 use crate::error::Error;
-use crate::jwt::TokenSource;
 use crate::retry::{Attempt, RetryPolicy};
 use crate::spec::Operation;
 
-pub(crate) use auth::{authorization_value, is_loopback};
-pub(crate) use decode::decode_json;
-pub(crate) use path::PathSegment;
-pub(crate) use probe::{Observed, Probe};
+pub(crate) use body::{BodyError, exceeded_limit};
+pub(crate) use hooks::send_through_transport;
+pub(crate) use record::{ErrorReply, Observed, Record};
 
 /// The response header Vonage uses to identify a request in its logs.
-// A `HeaderName`, not a `&str`: looking a header up by string parses the name every time.
-const TRACE_ID: reqwest::header::HeaderName =
-    reqwest::header::HeaderName::from_static("x-vonage-trace-id");
+const TRACE_ID: HeaderName = HeaderName::from_static("x-vonage-trace-id");
+
+/// The header progenitor adds to every request with the spec's `info.version`; Vonage defines
+/// no such header, so it is taken off before sending.
+const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
 /// Vonage's id for the request, from a response's headers.
 pub(crate) fn trace_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
@@ -46,29 +47,31 @@ pub(crate) fn trace_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Which API a request belongs to: the two accept different credentials.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Api {
-    V1,
-    V2,
+/// What one API tells the transport: its operations, as generated from its spec, and the
+/// credentials it accepts.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Service {
+    pub(crate) operations: &'static [Operation],
+    pub(crate) accepted: Accepted,
 }
 
-impl Api {
-    fn operations(self) -> &'static [Operation] {
-        match self {
-            Api::V1 => crate::v1::raw::OPERATIONS,
-            Api::V2 => crate::v2::raw::OPERATIONS,
-        }
-    }
-}
+/// Stands in for an operation the table does not list. The tables are generated with the
+/// clients, so none should be missing; were one to be, unknown means no credentials and no
+/// retries, never the reverse.
+const UNLISTED: Operation = Operation {
+    id: "",
+    method_name: "unlisted_operation",
+    http_method: "",
+    path: "",
+    authenticated: false,
+    safe: false,
+};
 
-/// What every request shares: where credentials may go, the credentials, and the limits.
+/// What every request of a client shares: where credentials may go, the credentials, and the
+/// limits.
 pub(crate) struct Settings {
     pub(crate) base_url: Url,
-    pub(crate) api_key: Option<ApiKey>,
-    pub(crate) application: Option<TokenSource>,
-    pub(crate) bearer: Option<BearerToken>,
-    pub(crate) v2_auth: V2Auth,
+    pub(crate) credentials: Credentials,
     pub(crate) max_body_bytes: usize,
     /// Set per request only when the caller chose one; the builder's own client has its own.
     pub(crate) timeout: Option<Duration>,
@@ -76,11 +79,6 @@ pub(crate) struct Settings {
     /// Whether the HTTP client is the builder's, whose redirect policy keeps requests on the
     /// base URL's origin; a caller's client may follow a redirect anywhere.
     pub(crate) own_http_client: bool,
-    /// The `Authorization` values for the API key (Basic) and the caller's bearer token,
-    /// made once here rather than on every request; `None` for a credential that cannot be
-    /// a header value.
-    pub(crate) basic_header: Option<HeaderValue>,
-    pub(crate) bearer_header: Option<HeaderValue>,
     pub(crate) retry: Option<RetryPolicy>,
     /// Slots for requests in flight, when the caller limits them.
     pub(crate) in_flight: Option<Arc<tokio::sync::Semaphore>>,
@@ -92,10 +90,7 @@ impl fmt::Debug for Settings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Settings")
             .field("base_url", &self.base_url.as_str())
-            .field("api_key", &self.api_key)
-            .field("application", &self.application)
-            .field("bearer", &self.bearer)
-            .field("v2_auth", &self.v2_auth)
+            .field("credentials", &self.credentials)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
@@ -110,22 +105,50 @@ impl fmt::Debug for Settings {
 }
 
 /// What each generated client carries in place of credentials: the [`Client`](crate::Client)'s
-/// settings, shared. It is public only because the generated clients' constructors name it; get
-/// one from a configured client rather than building it.
+/// settings, shared, and the rules of the API it serves. It is public only because the
+/// generated clients' constructors name it; get one from a configured client rather than
+/// building it.
 ///
 /// Cheap to clone. Its `Debug` output never shows a secret.
 #[derive(Clone)]
 pub struct Transport {
     settings: Arc<Settings>,
+    service: Service,
+    /// Set on the raw client the typed layer makes for one call.
+    record: Option<Arc<Record>>,
 }
 
 impl Transport {
-    pub(crate) fn new(settings: Arc<Settings>) -> Self {
-        Self { settings }
+    pub(crate) fn new(settings: Arc<Settings>, service: Service) -> Self {
+        Self {
+            settings,
+            service,
+            record: None,
+        }
     }
 
     pub(crate) fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// The same transport, reporting what it sees to a new record.
+    pub(crate) fn recording(&self) -> (Self, Arc<Record>) {
+        let record = Arc::new(Record::default());
+        let transport = Self {
+            record: Some(Arc::clone(&record)),
+            ..self.clone()
+        };
+        (transport, record)
+    }
+
+    /// The operation of this API whose generated method is `method_name` (progenitor reports
+    /// this name to the hooks as the operation id).
+    pub(crate) fn operation(&self, method_name: &str) -> &'static Operation {
+        self.service
+            .operations
+            .iter()
+            .find(|op| op.method_name == method_name)
+            .unwrap_or(&UNLISTED)
     }
 
     /// Waits for a slot when the client limits the requests in flight. The slot is held
@@ -137,26 +160,61 @@ impl Transport {
         Arc::clone(slots).acquire_owned().await.ok()
     }
 
+    /// Attaches the credentials `operation` needs, if it needs any and the request goes to the
+    /// configured base URL's origin over TLS (or loopback).
+    pub(crate) fn authorize(
+        &self,
+        operation: &Operation,
+        request: &mut reqwest::Request,
+    ) -> Result<(), Error> {
+        let name = operation.method_name;
+        if !operation.authenticated {
+            tracing::trace!(operation = name, "operation declares no security");
+            return Ok(());
+        }
+        if !may_carry_credentials(request.url(), &self.settings.base_url) {
+            tracing::debug!(
+                operation = name,
+                "request leaves the base URL's origin; credentials withheld"
+            );
+            return Ok(());
+        }
+        let settings = &self.settings;
+        settings
+            .credentials
+            .attach(
+                &self.service.accepted,
+                name,
+                request,
+                settings.own_http_client,
+            )
+            .map(drop)
+    }
+
     /// Sends a hand-written request: both steps of the path, with the crate's error type.
     pub(crate) async fn send(
         &self,
         http: &reqwest::Client,
-        api: Api,
-        operation: &'static str,
+        operation: &Operation,
         mut request: reqwest::Request,
     ) -> Result<reqwest::Response, Error> {
-        self.authorize(api, operation, &mut request)?;
+        self.authorize(operation, &mut request)?;
         self.dispatch(http, operation, request)
             .await
-            .map_err(|source| Error::Transport { operation, source })
+            .map_err(|source| Error::Transport {
+                operation: operation.method_name,
+                source,
+            })
     }
 
-    /// Sends the request in one `tracing` span and hands back a response whose body cannot be
-    /// read past the configured limit.
+    /// Sends the request in one `tracing` span, again where the retry policy and the
+    /// operation allow, and hands back a response whose body cannot be read past the limit.
+    /// With a record, an error reply's body is read here, kept there, and the response handed
+    /// back empty.
     pub(crate) async fn dispatch(
         &self,
         http: &reqwest::Client,
-        operation: &'static str,
+        operation: &Operation,
         mut request: reqwest::Request,
     ) -> reqwest::Result<reqwest::Response> {
         if let Some(user_agent) = &self.settings.user_agent
@@ -164,85 +222,65 @@ impl Transport {
         {
             request.headers_mut().insert(USER_AGENT, user_agent.clone());
         }
-        // `timeout_mut` allocates the request's extension map even to store `None`.
         if self.settings.timeout.is_some() && request.timeout().is_none() {
             *request.timeout_mut() = self.settings.timeout;
         }
         // The path only: a query may hold caller data, and none of it is needed to debug.
         let span = tracing::debug_span!(
             "vonage_verify.request",
-            operation,
+            operation = operation.method_name,
             method = %request.method(),
             path = request.url().path(),
             status = tracing::field::Empty,
             trace_id = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
-        // When no subscriber wants the span, entering it and recording into it do nothing
-        // useful but still cost (with `tracing`'s `log` feature, a log-level check each time),
-        // so the request skips them.
-        let traced = !span.is_disabled();
         let started = Instant::now();
-        // Without a retry policy the request goes straight to reqwest: one future fewer to
-        // move it through.
-        let result = match (&self.settings.retry, traced) {
-            (None, false) => http.execute(request).await,
-            (None, true) => http.execute(request).instrument(span.clone()).await,
-            (Some(policy), false) => self.execute(http, policy, operation, request).await,
-            (Some(policy), true) => {
-                self.execute(http, policy, operation, request)
-                    .instrument(span.clone())
-                    .await
-            }
-        };
-        let _entered = traced.then(|| span.enter());
-        if traced {
-            span.record("duration_ms", started.elapsed().as_millis());
-        }
-        match result {
-            Ok(response) => {
-                let trace_id = trace_id(response.headers());
-                if traced {
-                    span.record("status", response.status().as_u16());
-                    if let Some(trace_id) = &trace_id {
-                        span.record("trace_id", trace_id.as_str());
-                    }
-                }
-                tracing::debug!("response received");
-                let limit = self.settings.max_body_bytes;
-                if !Probe::watching() {
-                    return Ok(body::bounded(response, limit));
-                }
-                let status = response.status();
-                Probe::report(|probe| probe.responded(status, trace_id));
-                if status.is_success() {
-                    return Ok(body::bounded(response, limit));
-                }
-                // Error bodies are small; keeping the raw bytes lets the error quote them
-                // exactly, not as progenitor's decoded form.
-                let (response, body) = body::buffered(response, limit).await;
-                Probe::report(|probe| probe.error_body(body));
-                Ok(response)
-            }
+        let result = self
+            .execute(http, operation, request)
+            .instrument(span.clone())
+            .await;
+        let _entered = span.enter();
+        span.record("duration_ms", started.elapsed().as_millis());
+        let response = match result {
+            Ok(response) => response,
             Err(error) => {
                 let error = error.without_url();
                 tracing::debug!(%error, "no response");
-                Err(error)
+                return Err(error);
             }
+        };
+        let status = response.status();
+        let trace_id = trace_id(response.headers());
+        span.record("status", status.as_u16());
+        if let Some(trace_id) = &trace_id {
+            span.record("trace_id", trace_id.as_str());
         }
+        tracing::debug!("response received");
+        let limit = self.settings.max_body_bytes;
+        let Some(record) = &self.record else {
+            return Ok(body::bounded(response, limit));
+        };
+        record.responded(status, trace_id);
+        if status.is_success() {
+            return Ok(body::bounded(response, limit));
+        }
+        let headers = response.headers().clone();
+        let (emptied, body) = body::take(response, limit).await;
+        record.error_reply(ErrorReply { headers, body });
+        Ok(emptied)
     }
-}
 
-impl Transport {
-    /// Sends `request`, and sends it again while `policy` says it is safe to.
+    /// Sends `request`, and sends it again while the retry policy says it is safe to.
     async fn execute(
         &self,
         http: &reqwest::Client,
-        policy: &RetryPolicy,
-        operation: &str,
+        operation: &Operation,
         request: reqwest::Request,
     ) -> reqwest::Result<reqwest::Response> {
-        let read = crate::retry::is_read(operation, request.method());
+        let Some(policy) = &self.settings.retry else {
+            return http.execute(request).await;
+        };
         let mut retry = 0;
         loop {
             // A streamed body cannot be copied, so such a request is sent once. The crate
@@ -252,7 +290,7 @@ impl Transport {
             };
             let result = http.execute(copy).await;
             let now = self.settings.clock.now();
-            let Some(wait) = policy.decide(read, retry, Attempt::of(&result), now) else {
+            let Some(wait) = policy.decide(operation.safe, retry, Attempt::of(&result), now) else {
                 return result;
             };
             retry += 1;
@@ -272,6 +310,35 @@ impl Transport {
             drop(result);
             tokio::time::sleep(wait).await;
         }
+    }
+
+    /// progenitor's `pre` hook: the operation's credentials, and no `api-version` header.
+    /// A refusal goes to the record, typed, and to progenitor as its message.
+    pub(crate) fn prepare(
+        &self,
+        request: &mut reqwest::Request,
+        method_name: &str,
+    ) -> Result<(), String> {
+        request.headers_mut().remove(API_VERSION);
+        self.authorize(self.operation(method_name), request)
+            .map_err(|error| {
+                let message = error.to_string();
+                if let Some(record) = &self.record {
+                    record.refused(error);
+                }
+                message
+            })
+    }
+
+    /// progenitor's `exec` hook.
+    pub(crate) async fn exec(
+        &self,
+        http: &reqwest::Client,
+        method_name: &str,
+        request: reqwest::Request,
+    ) -> reqwest::Result<reqwest::Response> {
+        self.dispatch(http, self.operation(method_name), request)
+            .await
     }
 }
 

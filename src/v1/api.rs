@@ -9,8 +9,9 @@ use serde::de::DeserializeOwned;
 use super::raw;
 use super::replies::{CheckOutcome, Reply, Started, Unblocked, Verification};
 use super::requests::{self, Command, NetworkUnblock, Psd2Request, VerifyRequest};
+use super::xml;
 use crate::error::{Error, ResponseContext};
-use crate::transport;
+use crate::transport::{self, Transport};
 
 /// The reply format v1 is asked for. Both decode to the same typed values.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -22,11 +23,6 @@ pub enum Format {
     /// `/xml` endpoints. PSD2 and network unblock have none.
     Xml,
 }
-
-/// Root elements seen in live XML replies that the spec's annotations do not name: search
-/// failures come as `verify_response`, and a request with an invalid parameter as `response`
-/// (see the v1 XML facts in the project's reference notes).
-pub(crate) const OBSERVED_XML_ROOTS: &[&str] = &["verify_response", "response"];
 
 /// Verify v1, reached through [`Client::v1`](crate::Client::v1).
 ///
@@ -59,9 +55,9 @@ pub struct Api {
 }
 
 impl Api {
-    pub(crate) fn new(raw: raw::Client) -> Self {
+    pub(crate) fn new(base_url: &str, http: reqwest::Client, transport: Transport) -> Self {
         Self {
-            raw,
+            raw: raw::Client::new_with_client(base_url, http, transport),
             format: Format::Json,
         }
     }
@@ -282,7 +278,7 @@ impl Api {
         operation: &'static str,
         send: impl AsyncFnOnce(&raw::Client) -> Result<ResponseValue<T>, progenitor_client::Error<E>>,
     ) -> Result<ResponseValue<T>, Error> {
-        crate::call::call(operation, &self.raw, send).await
+        crate::call::call(operation, &self.raw, raw::Client::new_with_client, send).await
     }
 
     /// Sends `operation` to its `/xml` endpoint through the one send path and decodes the
@@ -293,13 +289,16 @@ impl Api {
         form: Option<&B>,
         query: Vec<(&'static str, String)>,
     ) -> Result<(T, Reply), Error> {
-        let shape = crate::xml::shape(raw::XML, operation).ok_or_else(|| Error::Validation {
-            operation,
-            field: "format",
-            reason: "is xml, but the spec declares no XML reply for this operation".into(),
-        })?;
-        let spec =
-            crate::spec::by_method(raw::OPERATIONS, operation).ok_or(Error::InvalidRequest {
+        let shape =
+            crate::spec::xml::shape(raw::XML, operation).ok_or_else(|| Error::Validation {
+                operation,
+                field: "format",
+                reason: "is xml, but the spec declares no XML reply for this operation".into(),
+            })?;
+        let spec = raw::OPERATIONS
+            .iter()
+            .find(|op| op.method_name == operation)
+            .ok_or(Error::InvalidRequest {
                 operation,
                 message: "not an operation of the v1 spec".into(),
             })?;
@@ -337,9 +336,7 @@ impl Api {
 
         let transport = self.raw.inner();
         let _slot = transport.slot().await;
-        let response = transport
-            .send(http, transport::Api::V1, operation, request)
-            .await?;
+        let response = transport.send(http, spec, request).await?;
         let (bytes, context) = crate::call::read_reply(transport, operation, response).await?;
         let meta = Reply {
             operation,
@@ -355,7 +352,7 @@ impl Api {
             std::borrow::Cow::Borrowed(&bytes[..])
         } else {
             std::borrow::Cow::Owned(
-                crate::xml::to_json(shape, OBSERVED_XML_ROOTS, &bytes).map_err(decode_error)?,
+                xml::to_json(shape, xml::OBSERVED_ROOTS, &bytes).map_err(decode_error)?,
             )
         };
         let typed = serde_json::from_slice(&json).map_err(|e| decode_error(e.to_string()))?;

@@ -6,6 +6,7 @@ pub mod raw;
 pub(crate) mod replies;
 mod requests;
 mod status;
+pub(crate) mod xml;
 
 pub use api::{Api, Format};
 pub use replies::{
@@ -14,3 +15,22 @@ pub use replies::{
 };
 pub use requests::{Command, NetworkUnblock, Psd2Request, VerifyRequest};
 pub use status::{Status, V1Error};
+pub use xml::decode_xml;
+#[cfg(feature = "fuzzing")]
+pub(crate) use xml::{OBSERVED_ROOTS, to_json};
+
+use crate::auth::{Accepted, Scheme};
+use crate::transport::{Service, send_through_transport};
+
+/// What the transport needs to know of v1: its operations, and that it takes the API key and
+/// secret, in a form body where the spec puts them there and as HTTP Basic otherwise (search,
+/// a GET, so that the secret is never in a URL; network unblock, a JSON body).
+pub(crate) const SERVICE: Service = Service {
+    operations: raw::OPERATIONS,
+    accepted: Accepted {
+        schemes: &[Scheme::FormFields, Scheme::Basic],
+        needs: "an API key and secret",
+    },
+};
+
+send_through_transport!(raw::Client);

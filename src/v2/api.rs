@@ -6,6 +6,7 @@ use super::raw::{self, types};
 use super::silent_auth::SilentAuthCode;
 use super::start::{Checked, CheckedStatus, StartRequest, Started, parse};
 use crate::error::Error;
+use crate::transport::Transport;
 use crate::validate::Rules;
 
 /// Verify v2, reached through [`Client::v2`](crate::Client::v2).
@@ -17,8 +18,16 @@ pub struct Api {
 }
 
 impl Api {
-    pub(crate) fn new(raw: raw::Client, no_redirects: reqwest::Client) -> Self {
-        Self { raw, no_redirects }
+    pub(crate) fn new(
+        base_url: &str,
+        http: reqwest::Client,
+        transport: Transport,
+        no_redirects: reqwest::Client,
+    ) -> Self {
+        Self {
+            raw: raw::Client::new_with_client(base_url, http, transport),
+            no_redirects,
+        }
     }
 
     /// Completes a silent authentication from its `check_url`, as the user's device would
@@ -160,6 +169,6 @@ impl Api {
         operation: &'static str,
         send: impl AsyncFnOnce(&raw::Client) -> Result<ResponseValue<T>, progenitor_client::Error<E>>,
     ) -> Result<ResponseValue<T>, Error> {
-        crate::call::call(operation, &self.raw, send).await
+        crate::call::call(operation, &self.raw, raw::Client::new_with_client, send).await
     }
 }

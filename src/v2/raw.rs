@@ -1,19 +1,16 @@
 //! The Verify v2 client generated from `specs/verify-v2.yml` at build time.
 //!
-//! Everything here follows the spec and may change when the spec does; the typed API in
-//! [`crate::v2`] is built on it. Reach it through [`Api::raw`](crate::v2::Api::raw), which shares
+//! Everything here follows the spec and may change when the spec does, with no promise of
+//! stability between versions of this crate; the typed API in [`crate::v2`] is built on it. Reach it through [`Api::raw`](crate::v2::Api::raw), which shares
 //! the [`Client`](crate::Client)'s credentials: no call here takes any.
 
 // Generated code: lints are the generator's business, and its doc text comes from the spec.
-// `unused_mut`: with the `api-version` header dropped at generation, operations without
-// header parameters build a header map they never add to.
 #![allow(
     missing_docs,
     clippy::all,
     clippy::pedantic,
     rustdoc::all,
-    unused_qualifications,
-    unused_mut
+    unused_qualifications
 )]
 
 include!(concat!(env!("OUT_DIR"), "/verify_v2.rs"));

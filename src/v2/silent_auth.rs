@@ -8,15 +8,26 @@ use serde::Deserialize;
 use url::Url;
 
 use crate::error::Error;
-use crate::transport::{self, Transport};
+use crate::spec::Operation;
+use crate::transport::Transport;
 
 /// How many redirects a chain may have; the API gives no number, browsers use 20, the crate's
 /// own HTTP client 10.
 pub(crate) const MAX_HOPS: usize = 10;
 
-/// The chain's name in errors and traces. It is not an operation of the spec's table, so the
-/// send path attaches no credentials to any hop.
+/// The chain's name in errors and traces.
 pub(crate) const OPERATION: &str = "silent_auth_redirect";
+
+/// Each hop of the chain, as the transport sees it: a request to the carrier, never with
+/// credentials, and never sent twice (a carrier may honour a check once).
+const HOP: Operation = Operation {
+    id: "silentAuthRedirect",
+    method_name: OPERATION,
+    http_method: "GET",
+    path: "",
+    authenticated: false,
+    safe: false,
+};
 
 /// A completed silent authentication: the code to submit with
 /// [`Api::check_code`](super::Api::check_code) (one attempt).
@@ -116,9 +127,7 @@ pub(crate) async fn complete(
             .get(url.clone())
             .build()
             .map_err(|e| invalid(&e.without_url().to_string()))?;
-        let response = transport
-            .send(http, transport::Api::V2, OPERATION, request)
-            .await?;
+        let response = transport.send(http, &HOP, request).await?;
         let status = response.status();
         if status.is_redirection() {
             let location = response

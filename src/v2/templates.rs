@@ -11,7 +11,6 @@ use super::Api;
 use super::raw::types;
 use super::start::parse;
 use crate::error::{Error, ResponseContext};
-use crate::transport;
 use crate::validate::Rules;
 
 /// One page of a list, as the API returned it.
@@ -486,7 +485,7 @@ impl Api {
         let transport = self.raw().inner();
         let _slot = transport.slot().await;
         let response = transport
-            .send(http, transport::Api::V2, operation, request)
+            .send(http, transport.operation(operation), request)
             .await?;
         let (body, context) = crate::call::read_reply(transport, operation, response).await?;
         let list: L = serde_json::from_slice(&body).map_err(|e| Error::Decode {

@@ -6,13 +6,12 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER;
 use jsonwebtoken::{Algorithm, Header};
 use secrecy::SecretString;
 use serde::Serialize;
 
+use super::credentials::{PrivateKey, authorization_value};
 use crate::clock::{Clock, unix_seconds};
-use crate::credentials::PrivateKey;
 
 /// How the client's application JWTs are minted.
 ///
@@ -187,10 +186,10 @@ impl TokenSource {
         let header = encode_json(&Header::new(Algorithm::RS256))?;
         let claims = encode_json(&claims)?;
         let message = format!("{header}.{claims}");
-        let signature = sign(message.as_bytes(), &self.key)?;
+        let signature = self.key.sign(message.as_bytes())?;
         let token = format!("{message}.{signature}");
         Ok(Minted {
-            header: crate::transport::authorization_value("Bearer", &token),
+            header: authorization_value("Bearer", &token),
             token: SecretString::from(token),
             issued_at,
             expires_at,
@@ -221,16 +220,4 @@ impl fmt::Debug for Minted {
 fn encode_json(value: &impl Serialize) -> Result<String, jsonwebtoken::errors::Error> {
     let json = serde_json::to_vec(value).map_err(jsonwebtoken::errors::Error::from)?;
     Ok(URL_SAFE_NO_PAD.encode(json))
-}
-
-/// Signs with RS256 through jsonwebtoken's aws-lc-rs provider, named explicitly: the
-/// process-wide default that `jsonwebtoken::encode` uses panics when an application's
-/// dependency graph enables both of jsonwebtoken's crypto backends.
-pub(crate) fn sign(
-    message: &[u8],
-    key: &PrivateKey,
-) -> Result<String, jsonwebtoken::errors::Error> {
-    let signer = (DEFAULT_PROVIDER.signer_factory)(&Algorithm::RS256, key.encoding_key())?;
-    let signature = signer.try_sign(message)?;
-    Ok(URL_SAFE_NO_PAD.encode(signature))
 }

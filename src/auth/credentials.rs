@@ -3,8 +3,13 @@
 use std::fmt;
 use std::path::Path;
 
-use jsonwebtoken::EncodingKey;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER;
+use jsonwebtoken::{Algorithm, EncodingKey};
+use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
+use zeroize::Zeroizing;
 
 use crate::error::ConfigError;
 
@@ -89,7 +94,7 @@ impl PrivateKey {
         })?;
         let key = Self { key };
         // A public key or a truncated one parses as PEM; only signing shows it is unusable.
-        crate::jwt::sign(b"probe", &key).map_err(|e| ConfigError::PrivateKey {
+        key.sign(b"probe").map_err(|e| ConfigError::PrivateKey {
             reason: format!("the key cannot sign ({e})"),
         })?;
         Ok(key)
@@ -113,8 +118,14 @@ impl PrivateKey {
         Self::from_pem(pem.expose_secret())
     }
 
-    pub(crate) fn encoding_key(&self) -> &EncodingKey {
-        &self.key
+    /// Signs `message` with RS256, as a JWT's signature (base64url, no padding). Through
+    /// jsonwebtoken's aws-lc-rs provider, named explicitly: the process-wide default that
+    /// `jsonwebtoken::encode` uses panics when an application's dependency graph enables both
+    /// of jsonwebtoken's crypto backends.
+    pub(crate) fn sign(&self, message: &[u8]) -> Result<String, jsonwebtoken::errors::Error> {
+        let signer = (DEFAULT_PROVIDER.signer_factory)(&Algorithm::RS256, &self.key)?;
+        let signature = signer.try_sign(message)?;
+        Ok(URL_SAFE_NO_PAD.encode(signature))
     }
 }
 
@@ -198,4 +209,14 @@ pub enum V2Auth {
     Bearer,
     /// Always HTTP Basic with the API key and secret.
     Basic,
+}
+
+/// `scheme credential` as a header value, or `None` when it cannot be one (header values
+/// cannot hold control characters; the client builder checks the caller's token).
+pub(crate) fn authorization_value(scheme: &str, credential: &str) -> Option<HeaderValue> {
+    let text = Zeroizing::new(format!("{scheme} {credential}"));
+    let mut value = HeaderValue::from_str(&text).ok()?;
+    // Sensitive values are left out of `Debug` output and HTTP/2 header compression.
+    value.set_sensitive(true);
+    Some(value)
 }

@@ -1,0 +1,184 @@
+//! Credentials, application JWTs, and the choice of what a request carries.
+//!
+//! This module knows the schemes (form fields, Basic, a bearer token, an application JWT) but
+//! not the APIs: each API says which schemes it accepts, in its order of preference
+//! ([`Accepted`]), and the transport asks [`Credentials::attach`] to apply the first one this
+//! client has credentials for.
+
+pub(crate) mod credentials;
+pub(crate) mod jwt;
+pub(crate) mod origin;
+
+use std::fmt;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use zeroize::Zeroizing;
+
+use self::credentials::{ApiKey, BearerToken, authorization_value};
+use self::jwt::TokenSource;
+use crate::error::{ConfigError, Error};
+
+/// One way of presenting credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scheme {
+    /// `api_key` and `api_secret` appended to a form body. Used only where the body is a form
+    /// and stays with the base URL's origin (see [`Credentials::attach`]).
+    FormFields,
+    /// HTTP Basic with the API key and secret.
+    Basic,
+    /// The caller's bearer token.
+    Bearer,
+    /// An application JWT, minted and cached by the client.
+    Jwt,
+}
+
+/// The schemes one API accepts, most preferred first, and how to name them when this client
+/// has none of them.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Accepted {
+    pub(crate) schemes: &'static [Scheme],
+    pub(crate) needs: &'static str,
+}
+
+/// The client's credentials, with the `Authorization` values made once rather than on every
+/// request.
+pub(crate) struct Credentials {
+    pub(crate) api_key: Option<ApiKey>,
+    pub(crate) application: Option<TokenSource>,
+    pub(crate) bearer: Option<BearerToken>,
+    /// `None` for a credential that cannot be a header value.
+    basic_header: Option<HeaderValue>,
+    bearer_header: Option<HeaderValue>,
+}
+
+impl Credentials {
+    pub(crate) fn new(
+        api_key: Option<ApiKey>,
+        application: Option<TokenSource>,
+        bearer: Option<BearerToken>,
+    ) -> Self {
+        let basic_header = api_key.as_ref().and_then(|credentials| {
+            let pair = Zeroizing::new(format!("{}:{}", credentials.key(), credentials.secret()));
+            let encoded = Zeroizing::new(STANDARD.encode(pair.as_bytes()));
+            authorization_value("Basic", &encoded)
+        });
+        let bearer_header = bearer
+            .as_ref()
+            .and_then(|token| authorization_value("Bearer", token.expose()));
+        Self {
+            api_key,
+            application,
+            bearer,
+            basic_header,
+            bearer_header,
+        }
+    }
+
+    /// Whether this client holds the credential `scheme` presents.
+    pub(crate) fn has(&self, scheme: Scheme) -> bool {
+        match scheme {
+            Scheme::FormFields | Scheme::Basic => self.api_key.is_some(),
+            Scheme::Bearer => self.bearer.is_some(),
+            Scheme::Jwt => self.application.is_some(),
+        }
+    }
+
+    /// Adds to `request` the first of `accepted`'s schemes this client has credentials for.
+    /// Form fields count only when the body is a form held in memory and `body_stays` (the
+    /// HTTP client re-sends bodies only within the origin): reqwest drops `Authorization` on
+    /// a redirect to another host, but would re-send a body holding the secret.
+    pub(crate) fn attach(
+        &self,
+        accepted: &Accepted,
+        operation: &'static str,
+        request: &mut reqwest::Request,
+        body_stays: bool,
+    ) -> Result<Scheme, Error> {
+        let usable = |scheme: &&Scheme| match scheme {
+            Scheme::FormFields => self.has(**scheme) && body_stays && is_form(request),
+            _ => self.has(**scheme),
+        };
+        let scheme = *accepted
+            .schemes
+            .iter()
+            .find(usable)
+            .ok_or(Error::MissingCredentials {
+                operation,
+                needs: accepted.needs,
+            })?;
+        tracing::trace!(operation, ?scheme, "credentials attached");
+        match scheme {
+            Scheme::FormFields => {
+                if let Some(credentials) = &self.api_key {
+                    append_form_fields(request, credentials.key(), credentials.secret());
+                }
+            }
+            Scheme::Basic => set_authorization(request, operation, self.basic_header.as_ref())?,
+            Scheme::Bearer => set_authorization(request, operation, self.bearer_header.as_ref())?,
+            Scheme::Jwt => {
+                let source = self.application.as_ref().ok_or(Error::MissingCredentials {
+                    operation,
+                    needs: accepted.needs,
+                })?;
+                let minted = source.token().map_err(|e| ConfigError::PrivateKey {
+                    reason: format!("signing the application JWT failed ({e})"),
+                })?;
+                set_authorization(request, operation, minted.header.as_ref())?;
+            }
+        }
+        Ok(scheme)
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("api_key", &self.api_key)
+            .field("application", &self.application)
+            .field("bearer", &self.bearer)
+            .finish_non_exhaustive()
+    }
+}
+
+fn is_form(request: &reqwest::Request) -> bool {
+    let form = request.headers().get(CONTENT_TYPE).is_some_and(|v| {
+        v.as_bytes()
+            .starts_with(b"application/x-www-form-urlencoded")
+    });
+    // A streamed body cannot be extended; it gets another scheme.
+    form && request.body().and_then(reqwest::Body::as_bytes).is_some()
+}
+
+fn append_form_fields(request: &mut reqwest::Request, key: &str, secret: &str) {
+    let Some(form) = request.body().and_then(reqwest::Body::as_bytes) else {
+        return;
+    };
+    let mut body = form.to_vec();
+    if !body.is_empty() {
+        body.push(b'&');
+    }
+    let fields = Zeroizing::new(
+        form_urlencoded::Serializer::new(String::new())
+            .append_pair("api_key", key)
+            .append_pair("api_secret", secret)
+            .finish(),
+    );
+    body.extend_from_slice(fields.as_bytes());
+    *request.body_mut() = Some(body.into());
+}
+
+/// Sets `Authorization` to a value made once per credential (cloning it shares its bytes).
+fn set_authorization(
+    request: &mut reqwest::Request,
+    operation: &'static str,
+    value: Option<&HeaderValue>,
+) -> Result<(), Error> {
+    let value = value.ok_or_else(|| Error::InvalidRequest {
+        operation,
+        message: "the credential cannot be sent as an HTTP header".into(),
+    })?;
+    request.headers_mut().insert(AUTHORIZATION, value.clone());
+    Ok(())
+}
