@@ -7,7 +7,7 @@ use http::HeaderMap;
 use jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER;
 use jsonwebtoken::{Algorithm, DecodingKey};
 
-use super::Shared;
+use crate::ApiKey;
 
 /// An application whose JWTs the mock accepts.
 pub(crate) struct Application {
@@ -65,7 +65,25 @@ impl Application {
     }
 }
 
-impl Shared {
+/// The credentials the mock accepts.
+#[derive(Debug)]
+pub(crate) struct Keys {
+    api_key: ApiKey,
+    application: Option<Application>,
+}
+
+impl Keys {
+    pub(crate) fn new(api_key: ApiKey, application: Option<Application>) -> Self {
+        Self {
+            api_key,
+            application,
+        }
+    }
+
+    pub(crate) fn api_key(&self) -> &ApiKey {
+        &self.api_key
+    }
+
     /// HTTP Basic with the mock's key and secret.
     pub(crate) fn basic_ok(&self, headers: &HeaderMap) -> bool {
         let Some(encoded) = authorization(headers, "Basic") else {
@@ -78,12 +96,12 @@ impl Shared {
         decoded == expected.as_bytes()
     }
 
-    /// v2's schemes: Basic, or a JWT of the configured application.
-    pub(crate) fn v2_auth_ok(&self, headers: &HeaderMap) -> bool {
+    /// v2's schemes: Basic, or a JWT of the configured application unexpired at `now`
+    /// (Unix seconds).
+    pub(crate) fn v2_ok(&self, headers: &HeaderMap, now: u64) -> bool {
         if self.basic_ok(headers) {
             return true;
         }
-        let now = crate::clock::unix_seconds(self.clock.now());
         match (authorization(headers, "Bearer"), &self.application) {
             (Some(token), Some(application)) => application.accepts(token, now),
             _ => false,
@@ -91,7 +109,7 @@ impl Shared {
     }
 
     /// v1's schemes: the key and secret as form or query fields, or Basic.
-    pub(crate) fn v1_auth_ok(&self, headers: &HeaderMap, fields: &[(String, String)]) -> bool {
+    pub(crate) fn v1_ok(&self, headers: &HeaderMap, fields: &[(String, String)]) -> bool {
         let field = |name: &str| {
             fields
                 .iter()

@@ -33,6 +33,8 @@
 mod auth;
 mod clock;
 mod problem;
+mod records;
+mod shared;
 mod state;
 mod templates;
 mod v1;
@@ -40,11 +42,12 @@ mod v2;
 mod webhooks;
 
 pub use clock::ManualClock;
+pub use records::{Message, Recorded};
 pub use webhooks::Delivery;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::body::Body;
@@ -54,48 +57,14 @@ use axum::response::Response;
 
 use crate::webhook::testing::Signer;
 use crate::{ApiKey, Client, ClientBuilder, Clock, Error, SignatureSecret, SystemClock};
-use state::{Api, Notice, Verifications};
+use records::redacted;
+use shared::{AppState, Inner, Shared};
+use state::Api;
 
 /// The API key and secret the mock accepts unless told otherwise.
 pub const MOCK_API_KEY: &str = "mockkey1";
 /// See [`MOCK_API_KEY`].
 pub const MOCK_API_SECRET: &str = "mock-secret";
-
-/// A code the mock "sent".
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Message {
-    /// The verification.
-    pub request_id: String,
-    /// `v1` or `v2`.
-    pub api: &'static str,
-    /// The number or address.
-    pub to: String,
-    /// The channel of the first step.
-    pub channel: String,
-    /// The brand it was sent for.
-    pub brand: String,
-    /// The code.
-    pub code: String,
-    /// The `client_ref` it was started with (v2).
-    pub client_ref: Option<String>,
-}
-
-/// A request the mock received.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Recorded {
-    /// `GET`, `POST`, ...
-    pub method: String,
-    /// The path, without the query.
-    pub path: String,
-    /// The query string, if any.
-    pub query: Option<String>,
-    /// The `Authorization` scheme used (`Basic`, `Bearer`), if any; never the credentials.
-    pub auth_scheme: Option<String>,
-    /// The body, as text (a form's `api_secret` replaced by `[redacted]`).
-    pub body: String,
-}
 
 /// Configures a [`MockServer`].
 #[derive(Debug)]
@@ -180,8 +149,7 @@ impl MockServerBuilder {
         let shared = Arc::new(Shared {
             base_url: format!("http://{address}"),
             connections,
-            api_key: self.api_key,
-            application,
+            keys: auth::Keys::new(self.api_key, application),
             clock: self.clock,
             webhooks,
             state: Mutex::new(Inner {
@@ -261,7 +229,7 @@ impl MockServer {
     pub fn client_builder(&self) -> ClientBuilder {
         let builder = Client::builder()
             .base_url(self.base_url())
-            .api_key(self.shared.api_key.clone())
+            .api_key(self.shared.keys.api_key().clone())
             .clock(self.shared.clock.clone());
         match &self.shared.webhooks {
             Some((_, secret)) => builder.signature_secret(secret.clone()),
@@ -341,75 +309,6 @@ impl Drop for MockServer {
             let _ = stop.send(());
         }
     }
-}
-
-/// What every handler sees.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    base_url: String,
-    /// Connections accepted since the start.
-    connections: Arc<AtomicUsize>,
-    api_key: ApiKey,
-    application: Option<auth::Application>,
-    clock: Arc<dyn Clock>,
-    webhooks: Option<(webhooks::Outbox, SignatureSecret)>,
-    state: Mutex<Inner>,
-}
-
-impl Shared {
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        // A handler that panicked left consistent data: every change is one assignment.
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Queues the callbacks for what happened to v2 verifications since the last call.
-    fn dispatch(&self) {
-        let now = self.clock.now();
-        let mut inner = self.lock();
-        // Taken even without webhooks, so that notices do not pile up.
-        let notices = inner.verifications.take_notices(now);
-        let Some((outbox, _)) = &self.webhooks else {
-            return;
-        };
-        for notice in notices {
-            let (Notice::Started(id) | Notice::Finished(id)) = &notice;
-            if let Some(verification) = inner.verifications.get(Api::V2, id, now) {
-                for outgoing in webhooks::callbacks(&notice, verification, &self.base_url) {
-                    outbox.send(outgoing);
-                }
-            }
-        }
-    }
-}
-
-#[derive(Debug, Default)]
-struct Inner {
-    verifications: Verifications,
-    requests: Vec<Recorded>,
-    templates: Vec<templates::Template>,
-    /// Networks with a block that network unblock may lift.
-    blocked_networks: std::collections::HashSet<String>,
-}
-
-type AppState = State<Arc<Shared>>;
-
-/// A body or query string as text, with a form's `api_secret` hidden: recorded requests end
-/// up in test output.
-fn redacted(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    if !text.contains("api_secret=") {
-        return text.into_owned();
-    }
-    form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(form_urlencoded::parse(bytes).map(|(key, value)| {
-            let value = if key == "api_secret" {
-                "[redacted]".into()
-            } else {
-                value
-            };
-            (key, value)
-        }))
-        .finish()
 }
 
 /// Refuses a v2 request without the mock's credentials, before any handler runs.

@@ -283,3 +283,23 @@ pub(crate) fn digits(length: usize) -> String {
         })
         .collect()
 }
+
+/// A v2 template, with its fragments, as stored.
+#[derive(Debug, Clone)]
+pub(crate) struct Template {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) is_default: bool,
+    pub(crate) fragments: Vec<Fragment>,
+}
+
+/// A template fragment, as stored.
+#[derive(Debug, Clone)]
+pub(crate) struct Fragment {
+    pub(crate) id: String,
+    pub(crate) channel: String,
+    pub(crate) locale: String,
+    pub(crate) text: String,
+    pub(crate) created: String,
+    pub(crate) updated: String,
+}

@@ -14,30 +14,13 @@ use axum::routing::get;
 use serde_json::{Value, json};
 
 use super::problem::{self, problem};
-use super::{AppState, Shared};
+use super::shared::{AppState, Shared};
+use super::state::{Fragment, Template};
 
 /// The documented account limit.
 const MAX_TEMPLATES: usize = 10;
 /// The mock's page size when none is asked for (the API does not document its own).
 const DEFAULT_PAGE_SIZE: usize = 10;
-
-#[derive(Debug, Clone)]
-pub(crate) struct Template {
-    id: String,
-    name: String,
-    is_default: bool,
-    fragments: Vec<Fragment>,
-}
-
-#[derive(Debug, Clone)]
-struct Fragment {
-    id: String,
-    channel: String,
-    locale: String,
-    text: String,
-    created: String,
-    updated: String,
-}
 
 pub(crate) fn routes() -> Router<Arc<Shared>> {
     Router::new()

@@ -14,9 +14,9 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::problem::{self, problem};
+use super::shared::{AppState, Shared};
 use super::state::{Api, Checked, Moved, Stage, Verification, digits};
 use super::webhooks::check_url;
-use super::{AppState, Shared};
 use crate::v2::raw::types as spec;
 
 /// Seconds each step lasts when the request does not say (the spec's default).

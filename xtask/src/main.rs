@@ -11,12 +11,14 @@
 //! - `specs record --api v1|v2 [--source S] [--edited TEXT]`: record a hand-edited spec.
 //! - `specs passes`: the normalisation passes and the quirk each one fixes.
 //! - `codegen [--out DIR]`: the generated code of both specs, to read (default `target/codegen`).
+//! - `layers`: the crate's modules bottom up, and any cycle among them (exit status 1).
 
 #[path = "../../codegen/mod.rs"]
 mod codegen;
 
 mod check;
 mod diff;
+mod layers;
 mod record;
 mod refresh;
 mod source;
@@ -35,7 +37,8 @@ const USAGE: &str = "usage:
   cargo xtask specs refresh --api v1|v2 [--from URL|PATH] [--apply]
   cargo xtask specs record  --api v1|v2 [--source TEXT] [--edited TEXT]
   cargo xtask specs passes
-  cargo xtask codegen [--out DIR]";
+  cargo xtask codegen [--out DIR]
+  cargo xtask layers";
 
 const APIS: [&str; 2] = ["v1", "v2"];
 
@@ -113,6 +116,15 @@ fn run(root: &Path, args: &[&str]) -> Result<ExitCode, String> {
                 println!("{}", path.display());
             }
             Ok(ExitCode::SUCCESS)
+        }
+        ["layers"] => {
+            let (report, passed) = layers::report(root)?;
+            print!("{report}");
+            Ok(if passed {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         _ => Err(USAGE.to_owned()),
     }

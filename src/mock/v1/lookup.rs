@@ -7,8 +7,9 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 
-use super::{Fields, Node, Reply, conform, field, gate, invalid, missing};
-use crate::mock::AppState;
+use super::fields::{conform, field, form, gate, invalid, missing};
+use super::reply::{Fields, Node, Reply};
+use crate::mock::shared::AppState;
 use crate::mock::state::{Api, Checked, Moved, Stage, Verification};
 use crate::v1::raw::types as spec;
 
@@ -28,7 +29,7 @@ pub(crate) async fn check(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let form = super::form(&body);
+    let form = form(&body);
     let format = match gate(&format, &headers, &shared, &form, CHECK, RESPONSE) {
         Ok(format) => format,
         Err(refused) => return *refused,
@@ -48,7 +49,7 @@ pub(crate) async fn check(
         .into_response(format)
 }
 
-fn checked(shared: &crate::mock::Shared, id: &str, code: &str) -> Reply {
+fn checked(shared: &crate::mock::shared::Shared, id: &str, code: &str) -> Reply {
     let now = shared.clock.now();
     match shared.lock().verifications.check(Api::V1, id, code, now) {
         Checked::Verified => Reply::new(CHECK, RESPONSE)
@@ -95,7 +96,7 @@ pub(crate) async fn search(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let form = super::form(query.unwrap_or_default().as_bytes());
+    let form = form(query.unwrap_or_default().as_bytes());
     let format = match gate(&format, &headers, &shared, &form, SEARCH, RESPONSE) {
         Ok(format) => format,
         Err(refused) => return *refused,
@@ -216,7 +217,7 @@ pub(crate) async fn control(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let form = super::form(&body);
+    let form = form(&body);
     let format = match gate(&format, &headers, &shared, &form, CONTROL, CONTROL_ROOT) {
         Ok(format) => format,
         Err(refused) => return *refused,

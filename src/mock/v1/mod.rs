@@ -4,6 +4,7 @@
 //! v1 reports most failures as HTTP 200 with a non-zero `status`; each handler builds one
 //! [`Reply`] and the format segment of the path decides how it is written.
 
+mod fields;
 mod lookup;
 mod reply;
 mod start;
@@ -12,14 +13,9 @@ mod unblock;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use serde::de::DeserializeOwned;
-use serde_json::Value;
 
-use super::Shared;
-pub(crate) use reply::{Fields, Format, Node, Reply};
+use super::shared::Shared;
 
 pub(crate) fn routes() -> Router<Arc<Shared>> {
     Router::new()
@@ -29,97 +25,4 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route("/verify/search/{format}", get(lookup::search))
         .route("/verify/control/{format}", post(lookup::control))
         .route("/verify/network-unblock", post(unblock::unblock))
-}
-
-/// A form or query string's fields, in order, repeated names kept.
-pub(crate) type Form = Vec<(String, String)>;
-
-pub(crate) fn form(bytes: &[u8]) -> Form {
-    form_urlencoded::parse(bytes).into_owned().collect()
-}
-
-/// The first non-empty value of `name`.
-pub(crate) fn field<'a>(form: &'a Form, name: &str) -> Option<&'a str> {
-    form.iter()
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value.as_str())
-        .filter(|value| !value.is_empty())
-}
-
-/// Status 2, for a missing field.
-pub(crate) fn missing(operation: &'static str, root: &'static str, name: &str) -> Reply {
-    Reply::status(
-        operation,
-        root,
-        2,
-        &format!("Your request is incomplete and missing the mandatory parameter `{name}`"),
-        None,
-    )
-}
-
-/// Status 3, for a field the spec does not allow.
-pub(crate) fn invalid(operation: &'static str, root: &'static str, name: &str) -> Reply {
-    Reply::status(
-        operation,
-        root,
-        3,
-        &format!("Invalid value for param: {name}"),
-        None,
-    )
-}
-
-/// `name`'s value read as the generated type `T`, which carries the spec's constraints on
-/// it (length, pattern, enum): `Err(())` when present but not a `T`. Form values are all
-/// text; `numeric` fields are read as numbers first.
-pub(crate) fn conform<T: DeserializeOwned>(
-    form: &Form,
-    name: &str,
-    numeric: bool,
-) -> Result<Option<T>, ()> {
-    let Some(text) = field(form, name) else {
-        return Ok(None);
-    };
-    let value = match text.parse::<i64>() {
-        Ok(number) if numeric => Value::from(number),
-        _ if numeric => return Err(()),
-        _ => Value::String(text.to_owned()),
-    };
-    serde_json::from_value(value).map(Some).map_err(|_| ())
-}
-
-/// An integer field within `range`, or its default when absent.
-pub(crate) fn integer(
-    form: &Form,
-    name: &str,
-    range: std::ops::RangeInclusive<u64>,
-    default: u64,
-) -> Result<u64, ()> {
-    match field(form, name).map(str::parse::<u64>) {
-        None => Ok(default),
-        Some(Ok(n)) if range.contains(&n) => Ok(n),
-        Some(_) => Err(()),
-    }
-}
-
-/// What every call checks first: a known format, then the credentials (status 4).
-pub(crate) fn gate(
-    format: &str,
-    headers: &HeaderMap,
-    shared: &Shared,
-    form: &Form,
-    operation: &'static str,
-    root: &'static str,
-) -> Result<Format, Box<Response>> {
-    let Some(format) = Format::parse(format) else {
-        return Err(Box::new(
-            (StatusCode::NOT_FOUND, "unknown format").into_response(),
-        ));
-    };
-    if shared.v1_auth_ok(headers, form) {
-        Ok(format)
-    } else {
-        Err(Box::new(
-            Reply::status(operation, root, 4, "Bad Credentials", None).into_response(format),
-        ))
-    }
 }

@@ -7,8 +7,9 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 
-use super::{Form, Reply, conform, field, gate, integer, invalid, missing};
-use crate::mock::AppState;
+use super::fields::{Form, conform, field, form, gate, integer, invalid, missing};
+use super::reply::{Format, Reply};
+use crate::mock::shared::AppState;
 use crate::mock::state::{Api, Stage, Verification, digits};
 use crate::v1::raw::types as spec;
 
@@ -53,7 +54,7 @@ pub(crate) async fn request(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let form = super::form(&body);
+    let form = form(&body);
     let format = match gate(&format, &headers, &shared, &form, REQUEST, ROOT) {
         Ok(format) => format,
         Err(refused) => return *refused,
@@ -70,14 +71,14 @@ pub(crate) async fn psd2(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let form = super::form(&body);
+    let form = form(&body);
     let format = match gate(&format, &headers, &shared, &form, PSD2, ROOT) {
         Ok(format) => format,
         Err(refused) => return *refused,
     };
     // PSD2 has no XML endpoint; the spec keeps `xml` in the path only for symmetry.
-    if format == super::Format::Xml {
-        return invalid(PSD2, PARAMETER_ROOT, "format").into_response(super::Format::Json);
+    if format == Format::Xml {
+        return invalid(PSD2, PARAMETER_ROOT, "format").into_response(Format::Json);
     }
     match read_psd2(&form) {
         Ok(start) => started(&shared, start).into_response(format),
@@ -158,7 +159,7 @@ fn timing(form: &Form) -> Result<(u64, u64), &'static str> {
 }
 
 /// Starts the verification, or refuses a second one to the same number (status 10).
-fn started(shared: &crate::mock::Shared, start: Start) -> Reply {
+fn started(shared: &crate::mock::shared::Shared, start: Start) -> Reply {
     let now = shared.clock.now();
     let mut inner = shared.lock();
     if let Some(running) = inner

@@ -10,8 +10,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::mock::AppState;
+use super::fields::form;
 use crate::mock::problem::typed;
+use crate::mock::shared::AppState;
 
 /// The `type` of each documented error, as the spec's examples give them.
 const NOT_FOUND: &str = "https://developer.vonage.com/api-errors#bad-request";
@@ -27,7 +28,7 @@ pub(crate) async fn unblock(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let query = super::form(query.unwrap_or_default().as_bytes());
+    let query = form(query.unwrap_or_default().as_bytes());
     if !shared.v1_auth_ok(&headers, &query) {
         return typed(
             StatusCode::UNAUTHORIZED,

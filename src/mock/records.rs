@@ -1,0 +1,56 @@
+//! What the mock keeps for a test to read: the codes it "sent" and the requests it received.
+
+/// A code the mock "sent".
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Message {
+    /// The verification.
+    pub request_id: String,
+    /// `v1` or `v2`.
+    pub api: &'static str,
+    /// The number or address.
+    pub to: String,
+    /// The channel of the first step.
+    pub channel: String,
+    /// The brand it was sent for.
+    pub brand: String,
+    /// The code.
+    pub code: String,
+    /// The `client_ref` it was started with (v2).
+    pub client_ref: Option<String>,
+}
+
+/// A request the mock received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Recorded {
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The path, without the query.
+    pub path: String,
+    /// The query string, if any.
+    pub query: Option<String>,
+    /// The `Authorization` scheme used (`Basic`, `Bearer`), if any; never the credentials.
+    pub auth_scheme: Option<String>,
+    /// The body, as text (a form's `api_secret` replaced by `[redacted]`).
+    pub body: String,
+}
+
+/// A body or query string as text, with a form's `api_secret` hidden: recorded requests end
+/// up in test output.
+pub(crate) fn redacted(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    if !text.contains("api_secret=") {
+        return text.into_owned();
+    }
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form_urlencoded::parse(bytes).map(|(key, value)| {
+            let value = if key == "api_secret" {
+                "[redacted]".into()
+            } else {
+                value
+            };
+            (key, value)
+        }))
+        .finish()
+}
