@@ -16,7 +16,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::error::{ConfigError, Error};
 use crate::retry::RetryPolicy;
 use crate::transport::{Settings, Transport};
-use crate::{http, v1, v2, webhook};
+use crate::{redirect, v1, v2, webhook};
 
 /// Where Vonage serves both Verify APIs.
 pub const DEFAULT_BASE_URL: &str = "https://api.nexmo.com";
@@ -542,7 +542,7 @@ impl ClientBuilder {
                 .into());
             }
             (Some(client), None) => client,
-            (None, _) => own(http::builder())?,
+            (None, _) => own(redirect::same_origin_builder())?,
         };
         // The silent-auth chain is followed hop by hop, whatever the caller's client would do.
         let no_redirects =

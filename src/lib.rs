@@ -10,7 +10,7 @@ mod error;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
-mod http;
+mod redirect;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod problem;

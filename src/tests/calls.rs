@@ -307,3 +307,52 @@ async fn interleaved_calls_each_keep_what_their_own_transport_saw() {
         other => panic!("{other:?}"),
     }
 }
+
+/// A typed call's error reply is taken by its transport before the generated code sees it:
+/// the record holds the raw body and headers, the generated decoder gets an empty body, so the
+/// body is parsed once, by the typed layer. A raw client's transport keeps no record and
+/// hands the body on.
+#[tokio::test]
+async fn a_recording_transport_takes_error_replies_and_leaves_successes() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/v2/verify/templates");
+            then.status(200).body(r#"{"templates": []}"#);
+        })
+        .await;
+    server
+        .mock_async(|_, then| {
+            then.status(404)
+                .header("x-vonage-trace-id", TRACE)
+                .body(r#"{"title": "Not Found"}"#);
+        })
+        .await;
+    let client = everything(&server).build().unwrap();
+    let raw = client.v2().raw();
+    let plain = progenitor_client::ClientInfo::inner(raw);
+    let http = progenitor_client::ClientInfo::client(raw);
+    let (recording, record) = plain.recording();
+    let get = |path: &str| http.get(server.url(path)).build().unwrap();
+    let op = plain.operation("list_templates");
+
+    let found = recording.send(http, op, get("/v2/verify/templates")).await;
+    assert_eq!(found.unwrap().text().await.unwrap(), r#"{"templates": []}"#);
+    let seen = record.take();
+    assert_eq!(seen.status.map(|s| s.as_u16()), Some(200));
+    assert!(seen.error_reply.is_none());
+
+    let missing = recording.send(http, op, get("/v2/verify/nothing")).await;
+    assert_eq!(missing.unwrap().text().await.unwrap(), "", "emptied");
+    let seen = record.take();
+    assert_eq!(seen.trace_id.as_deref(), Some(TRACE));
+    let reply = seen.error_reply.expect("the error reply is kept");
+    assert_eq!(reply.headers["x-vonage-trace-id"], TRACE);
+    assert_eq!(&reply.body.unwrap()[..], br#"{"title": "Not Found"}"#);
+
+    let untouched = plain.send(http, op, get("/v2/verify/nothing")).await;
+    assert_eq!(
+        untouched.unwrap().text().await.unwrap(),
+        r#"{"title": "Not Found"}"#
+    );
+}

@@ -37,3 +37,34 @@ fn every_v1_operation_has_a_typed_method() {
 fn every_v2_operation_has_a_typed_method() {
     covered("v2", crate::v2::raw::OPERATIONS);
 }
+
+/// The generated tables say which requests only read, and so may be sent again after an
+/// answer: every GET but the silent-auth check, which a carrier may honour once.
+#[test]
+fn only_reads_are_marked_safe() {
+    let safe = |operations: &[Operation]| -> BTreeSet<&str> {
+        operations
+            .iter()
+            .filter(|op| op.safe)
+            .map(|op| op.method_name)
+            .collect()
+    };
+    assert_eq!(
+        safe(crate::v1::raw::OPERATIONS),
+        BTreeSet::from(["verify_search"])
+    );
+    assert_eq!(
+        safe(crate::v2::raw::OPERATIONS),
+        BTreeSet::from([
+            "get_template",
+            "get_template_fragment",
+            "list_template_fragments",
+            "list_templates"
+        ])
+    );
+    let check = crate::v2::raw::OPERATIONS
+        .iter()
+        .find(|op| op.method_name == "silent_auth_check")
+        .expect("the spec has the silent-auth check");
+    assert_eq!((check.http_method, check.safe), ("GET", false));
+}

@@ -1,4 +1,4 @@
-//! How the client's own `reqwest::Client` is set up.
+//! The redirect policy of the client's own `reqwest::Client`.
 
 use reqwest::redirect::{Attempt, Policy};
 
@@ -10,7 +10,7 @@ const MAX_REDIRECTS: usize = 10;
 /// reqwest re-sends a request body on a 307 or 308 redirect, and a v1 form body carries the API
 /// secret; refusing a redirect to another origin (or from https to http) keeps the secret with
 /// the host it was meant for. A refused redirect comes back as the 30x response itself.
-pub(crate) fn builder() -> reqwest::ClientBuilder {
+pub(crate) fn same_origin_builder() -> reqwest::ClientBuilder {
     reqwest::Client::builder().redirect(Policy::custom(same_origin_only))
 }
 
