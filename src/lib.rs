@@ -10,10 +10,10 @@ mod error;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
-mod redirect;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod problem;
+mod redirect;
 mod retry;
 pub mod spec;
 mod transport;
