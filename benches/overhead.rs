@@ -94,7 +94,8 @@ struct CheckBody {
     code: &'static str,
 }
 
-const JSON: HeaderValue = HeaderValue::from_static("application/json");
+/// What the client accepts: JSON replies, and problem documents for errors.
+const JSON: HeaderValue = HeaderValue::from_static("application/json, application/problem+json");
 
 #[derive(Deserialize)]
 struct Started {

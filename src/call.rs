@@ -6,7 +6,9 @@ use progenitor_client::{ClientInfo, ResponseValue};
 
 use reqwest::header::HeaderMap;
 
-use crate::error::{Error, ResponseContext};
+use std::time::SystemTime;
+
+use crate::error::{Error, Mask, ResponseContext};
 use crate::problem::Problem;
 use crate::transport::{BodyError, ErrorReply, Observed, Transport, exceeded_limit, trace_id};
 
@@ -26,14 +28,13 @@ where
     R: ClientInfo<Transport>,
 {
     let transport = raw.inner();
-    let limit = transport.settings().max_body_bytes;
     let (recording, record) = transport.recording();
     let this_call = rebuild(raw.baseurl(), raw.client().clone(), recording);
     // Held until the generated code has read the body.
     let _slot = transport.slot().await;
     match send(&this_call).await {
         Ok(value) => Ok(value),
-        Err(error) => Err(convert(operation, error, record.take(), limit).await),
+        Err(error) => Err(convert(operation, error, record.take(), transport).await),
     }
 }
 
@@ -41,8 +42,11 @@ async fn convert<E>(
     operation: &'static str,
     error: progenitor_client::Error<E>,
     observed: Observed,
-    limit: usize,
+    transport: &Transport,
 ) -> Error {
+    let limit = transport.settings().max_body_bytes;
+    let now = transport.settings().clock.now();
+    let mask = transport.mask();
     use progenitor_client::Error as Raw;
 
     let context = ResponseContext {
@@ -54,7 +58,7 @@ async fn convert<E>(
     // then saw an empty body): it is the error, whatever the generated code made of that.
     if let Some(ErrorReply { headers, body }) = observed.error_reply {
         return match body {
-            Ok(bytes) => status_error(context, Some(&headers), &bytes),
+            Ok(bytes) => status_error(context, Some(&headers), &bytes, now, &mask),
             Err(source) => body_error(context, source, limit),
         };
     }
@@ -69,7 +73,7 @@ async fn convert<E>(
         },
         Raw::ResponseBodyError(source) => body_error(context, source.without_url().into(), limit),
         Raw::InvalidResponsePayload(bytes, reason) => Error::Decode {
-            context: context.with_body(&bytes),
+            context: context.with_body(&bytes, &mask),
             reason: reason.to_string(),
         },
         Raw::ErrorResponse(value) => Error::Status {
@@ -87,27 +91,38 @@ async fn convert<E>(
             };
             let headers = response.headers().clone();
             match response.bytes().await {
-                Ok(bytes) => status_error(context, Some(&headers), &bytes),
+                Ok(bytes) => status_error(context, Some(&headers), &bytes, now, &mask),
                 Err(source) => body_error(context, source.without_url().into(), limit),
             }
         }
     }
 }
 
+/// Whether `error` is a success status whose body was empty (or blank), which the generated
+/// decoder refuses for an operation that documents a body.
+pub(crate) fn is_empty_success(error: &Error) -> bool {
+    matches!(error, Error::Decode { context, .. }
+        if context.status.is_some_and(|status| status.is_success())
+            && context.body.as_deref().is_some_and(|body| body.trim().is_empty()))
+}
+
 /// An error reply: a typed problem when the body is one, else the status with the body.
+/// `now` reads a `Retry-After` date; `mask` hides the client's secrets in the excerpt.
 pub(crate) fn status_error(
     context: ResponseContext,
     headers: Option<&HeaderMap>,
     body: &[u8],
+    now: SystemTime,
+    mask: &Mask,
 ) -> Error {
     let status = context.status.unwrap_or_default();
-    match Problem::parse(context.operation, status, headers, body) {
+    match Problem::parse(context.operation, status, headers, body, now) {
         Some(problem) => Error::Problem {
-            context: context.with_body(body),
+            context: context.with_body(body, mask),
             problem: Box::new(problem),
         },
         None => Error::Status {
-            context: context.with_body(body),
+            context: context.with_body(body, mask),
         },
     }
 }
@@ -121,13 +136,31 @@ pub(crate) fn body_error(context: ResponseContext, source: BodyError, limit: usi
     }
 }
 
+/// A reply to a hand-written request, read whole (within the limit), with what an error
+/// about it needs.
+pub(crate) struct RawReply {
+    pub(crate) body: bytes::Bytes,
+    pub(crate) context: ResponseContext,
+    mask: Mask,
+}
+
+impl RawReply {
+    /// The body does not decode as `reason` says.
+    pub(crate) fn decode_error(&self, reason: impl std::fmt::Display) -> Error {
+        Error::Decode {
+            context: self.context.clone().with_body(&self.body, &self.mask),
+            reason: reason.to_string(),
+        }
+    }
+}
+
 /// Reads a reply to a hand-written request (sent with `Transport::send`): the body, bounded,
 /// with the context errors about it need. An error status becomes the typed error here.
 pub(crate) async fn read_reply(
     transport: &Transport,
     operation: &'static str,
     response: reqwest::Response,
-) -> Result<(bytes::Bytes, ResponseContext), Error> {
+) -> Result<RawReply, Error> {
     let status = response.status();
     let context = ResponseContext {
         status: Some(status),
@@ -140,8 +173,14 @@ pub(crate) async fn read_reply(
         .bytes()
         .await
         .map_err(|e| body_error(context.clone(), e.without_url().into(), limit))?;
+    let mask = transport.mask();
     if !status.is_success() {
-        return Err(status_error(context, Some(&headers), &body));
+        let now = transport.settings().clock.now();
+        return Err(status_error(context, Some(&headers), &body, now, &mask));
     }
-    Ok((body, context))
+    Ok(RawReply {
+        body,
+        context,
+        mask,
+    })
 }

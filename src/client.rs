@@ -21,6 +21,13 @@ use crate::{redirect, v1, v2, webhook};
 /// Where Vonage serves both Verify APIs.
 pub const DEFAULT_BASE_URL: &str = "https://api.nexmo.com";
 
+/// Vonage's API host for Europe, the Middle East and Africa, which Vonage's own Verify
+/// documentation sends v2 requests to: keep traffic (and data) in the region with
+/// `.base_url(EU_BASE_URL)`. Other regional hosts exist for Vonage's APIs, but none is
+/// documented for Verify yet; any of them can still be given to
+/// [`base_url`](ClientBuilder::base_url).
+pub const EU_BASE_URL: &str = "https://api-eu.vonage.com";
+
 /// The largest response body the client reads by default: 1 MiB, far above any Verify response.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1 << 20;
 
@@ -82,6 +89,7 @@ struct Inner {
     v1: v1::Api,
     v2: v2::Api,
     settings: Arc<Settings>,
+    v2_auth: V2Auth,
     signature_secret: Option<SignatureSecret>,
     clock: Arc<dyn Clock>,
 }
@@ -176,6 +184,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("settings", &self.inner.settings)
+            .field("v2_auth", &self.inner.v2_auth)
             .field("signature_secret", &self.inner.signature_secret)
             .finish()
     }
@@ -336,9 +345,10 @@ impl ClientBuilder {
         Ok(builder)
     }
 
-    /// The base URL of both APIs. Default: [`DEFAULT_BASE_URL`]. It must be `https`, except
-    /// for loopback addresses (`127.0.0.1`, `[::1]`, `localhost`), where mock servers run.
-    /// Credentials are sent to this origin and no other.
+    /// The base URL of both APIs. Default: [`DEFAULT_BASE_URL`]; [`EU_BASE_URL`] is the
+    /// European region. It must be `https`, except for loopback addresses (`127.0.0.1`,
+    /// `[::1]`, `localhost`), where mock servers run. Credentials are sent to this origin and
+    /// no other.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -453,8 +463,9 @@ impl ClientBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] if the base URL is invalid, the JWT options are inconsistent, a
-    /// pinned [`V2Auth`] lacks its credentials, the user agent is not a valid header value,
+    /// [`Error::Config`] if the base URL is invalid, the API key or its secret is empty, the
+    /// signature secret is empty, the JWT options are inconsistent, a pinned [`V2Auth`]
+    /// lacks its credentials, the user agent is not a valid header value,
     /// `max_in_flight` is 0,
     /// `connect_timeout` is combined with a caller's HTTP client, or reqwest cannot start.
     pub fn build(self) -> Result<Client, Error> {
@@ -474,6 +485,17 @@ impl ClientBuilder {
                 "signature_secret",
                 "empty: anyone could sign a callback with it",
             ));
+        }
+        if let Some(credentials) = &self.api_key {
+            if credentials.key().is_empty() {
+                return Err(invalid("api_key", "the API key is empty"));
+            }
+            if credentials.secret().is_empty() {
+                return Err(invalid(
+                    "api_key",
+                    "the API secret is empty: no request could authenticate with it",
+                ));
+            }
         }
         if let Some(token) = &self.bearer {
             // Checked now rather than failing (or going out without it) on every request.
@@ -574,8 +596,10 @@ impl ClientBuilder {
                     http,
                     transport(v2::service(self.v2_auth)),
                     no_redirects,
+                    self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 ),
                 settings,
+                v2_auth: self.v2_auth,
                 signature_secret: self.signature_secret,
                 clock: self.clock,
             }),

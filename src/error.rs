@@ -183,11 +183,13 @@ impl Error {
         }
     }
 
-    /// Whether the client's timeout ran out, before the reply arrived or while its body was
-    /// being read (see [`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    /// Whether the client's timeout ran out, before the reply arrived, while its body was
+    /// being read, or over a whole silent-auth chain (see
+    /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
     pub fn is_timeout(&self) -> bool {
         match self {
             Error::Transport { source, .. } => source.is_timeout(),
+            Error::SilentAuth(crate::v2::SilentAuthFailure::TimedOut { .. }) => true,
             Error::Body { source, .. } => {
                 let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(source.as_ref());
                 while let Some(error) = cause {
@@ -249,19 +251,68 @@ impl ResponseContext {
         }
     }
 
-    /// Keeps the start of `body`, cut at a character boundary.
-    pub(crate) fn with_body(mut self, body: &[u8]) -> Self {
+    /// Keeps the start of `body`, cut at a character boundary, with the secrets in `mask`
+    /// replaced by `[redacted]`.
+    pub(crate) fn with_body(mut self, body: &[u8], mask: &Mask) -> Self {
         let mut end = body.len().min(BODY_EXCERPT_BYTES);
+        // A secret the cut would halve is left out whole: its first half would show.
+        while let Some(start) = mask.straddling(body, end) {
+            end = start;
+        }
         // Back up to the start of a UTF-8 character rather than cut one in half.
         while end > 0 && end < body.len() && body[end] & 0xC0 == 0x80 {
             end -= 1;
         }
-        let mut excerpt = String::from_utf8_lossy(&body[..end]).into_owned();
+        let mut excerpt = mask.apply(String::from_utf8_lossy(&body[..end]).into_owned());
         if end < body.len() {
             excerpt.push('…');
         }
         self.body = Some(excerpt);
         self
+    }
+}
+
+/// The client's own secrets, in every form a request carries them, for hiding them in the
+/// excerpts of bodies errors keep: a proxy or server that echoes the request back would
+/// otherwise put them into an error message.
+#[derive(Default)]
+pub(crate) struct Mask {
+    secrets: Vec<zeroize::Zeroizing<String>>,
+}
+
+impl Mask {
+    /// A mask of `secrets`; empty ones are left out.
+    pub(crate) fn new(secrets: impl IntoIterator<Item = zeroize::Zeroizing<String>>) -> Self {
+        let mut secrets: Vec<_> = secrets.into_iter().filter(|s| !s.is_empty()).collect();
+        // A longer secret may contain a shorter one: replace it first.
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        secrets.dedup();
+        Self { secrets }
+    }
+
+    /// Where a secret that starts before `end` and ends after it begins, if one does.
+    fn straddling(&self, body: &[u8], end: usize) -> Option<usize> {
+        if end >= body.len() {
+            return None;
+        }
+        self.secrets.iter().find_map(|secret| {
+            let secret = secret.as_bytes();
+            let from = end.saturating_sub(secret.len() - 1);
+            let to = (end + secret.len() - 1).min(body.len());
+            body.get(from..to)?
+                .windows(secret.len())
+                .position(|window| window == secret)
+                .map(|at| from + at)
+        })
+    }
+
+    fn apply(&self, mut text: String) -> String {
+        for secret in &self.secrets {
+            if text.contains(secret.as_str()) {
+                text = text.replace(secret.as_str(), "[redacted]");
+            }
+        }
+        text
     }
 }
 
@@ -332,4 +383,52 @@ pub enum ConfigError {
     /// reqwest could not build its client (for example, no TLS backend).
     #[error("cannot build the HTTP client: {0}")]
     HttpClient(#[source] reqwest::Error),
+}
+
+#[cfg(test)]
+mod tests {
+    use zeroize::Zeroizing;
+
+    use super::{BODY_EXCERPT_BYTES, Mask, ResponseContext};
+
+    fn excerpt(body: &[u8], secrets: &[&str]) -> String {
+        let mask = Mask::new(secrets.iter().map(|s| Zeroizing::new((*s).to_owned())));
+        let context = ResponseContext::new("op").with_body(body, &mask);
+        context.body.unwrap()
+    }
+
+    #[test]
+    fn secrets_are_masked_wherever_they_stand() {
+        assert_eq!(
+            excerpt(b"key=abcd&secret=s3cr3t!&s3cr3t!", &["s3cr3t!"]),
+            "key=abcd&secret=[redacted]&[redacted]"
+        );
+        // The longer of two overlapping secrets goes first.
+        assert_eq!(excerpt(b"abcdef", &["cd", "abcdef"]), "[redacted]");
+        assert_eq!(excerpt(b"nothing here", &[]), "nothing here");
+    }
+
+    /// A secret the 1 KiB cut would halve is cut before, not shown in part.
+    #[test]
+    fn a_secret_across_the_cut_is_left_out_whole() {
+        let secret = "0123456789-secret";
+        for offset in 1..secret.len() {
+            let mut body = "x".repeat(BODY_EXCERPT_BYTES - offset);
+            body.push_str(secret);
+            body.push_str(&"y".repeat(100));
+            let shown = excerpt(body.as_bytes(), &[secret]);
+            assert!(shown.ends_with('…'), "{offset}");
+            assert!(!shown.contains("0123"), "{offset}: {shown}");
+            assert_eq!(
+                shown.trim_end_matches('…').len(),
+                BODY_EXCERPT_BYTES - offset,
+                "{offset}"
+            );
+        }
+        // A secret that ends right at the cut is whole, so it is replaced.
+        let mut body = "x".repeat(BODY_EXCERPT_BYTES - secret.len());
+        body.push_str(secret);
+        body.push('y');
+        assert!(excerpt(body.as_bytes(), &[secret]).ends_with("[redacted]…"));
+    }
 }

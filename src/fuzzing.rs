@@ -50,7 +50,7 @@ pub fn v1_json(data: &[u8]) {
 /// A v1 XML reply body, read as each operation that has an XML form.
 pub fn v1_xml(data: &[u8]) {
     for shape in XML {
-        if let Ok(json) = crate::v1::to_json(shape, crate::v1::OBSERVED_ROOTS, data) {
+        if let Ok(json) = crate::v1::xml::to_json(shape, crate::v1::xml::OBSERVED_ROOTS, data) {
             v1_replies(&json);
         }
     }
@@ -75,11 +75,12 @@ pub fn v2_problem(data: &[u8]) {
         status: Some(status),
         ..ResponseContext::new("new_request")
     };
-    let error = crate::call::status_error(context, Some(&headers), body);
+    let now = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_790_000_000);
+    let mask = crate::error::Mask::new([zeroize::Zeroizing::new("fuzzing-secret".to_owned())]);
+    let error = crate::call::status_error(context, Some(&headers), body, now, &mask);
     // Formatting walks everything the error holds.
     let _ = (error.to_string(), format!("{error:?}"));
     let attempt = crate::retry::Attempt::Answered(status, headers.get(RETRY_AFTER));
-    let now = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_790_000_000);
     let _ = crate::RetryPolicy::new()
         .without_jitter()
         .decide(true, 0, attempt, now);
@@ -129,9 +130,9 @@ mod tests {
             super::v1_json(&seed);
         }
         for seed in seeds("v1_xml") {
-            let decoded = super::XML
-                .iter()
-                .any(|shape| crate::v1::to_json(shape, crate::v1::OBSERVED_ROOTS, &seed).is_ok());
+            let decoded = super::XML.iter().any(|shape| {
+                crate::v1::xml::to_json(shape, crate::v1::xml::OBSERVED_ROOTS, &seed).is_ok()
+            });
             assert!(decoded, "{}", String::from_utf8_lossy(&seed));
             super::v1_xml(&seed);
         }

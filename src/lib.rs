@@ -17,6 +17,7 @@ mod redirect;
 mod retry;
 pub mod spec;
 mod transport;
+mod unblock;
 pub mod v1;
 pub mod v2;
 mod validate;
@@ -27,7 +28,9 @@ mod tests;
 
 pub use auth::credentials::{ApiKey, BearerToken, PrivateKey, SignatureSecret, V2Auth};
 pub use auth::jwt::JwtOptions;
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, EU_BASE_URL,
+};
 pub use clock::{Clock, SystemClock};
 pub use error::{ConfigError, Error, ResponseContext};
 pub use problem::{InvalidParameter, Problem, ProblemKind};

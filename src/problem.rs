@@ -1,12 +1,14 @@
 //! RFC 7807 problem replies (v2's errors, and v1's network unblock), typed.
 
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use serde::Deserialize;
 use serde_json::Value;
+
+use crate::retry::retry_after;
 
 /// An RFC 7807 problem the API answered with.
 ///
@@ -33,7 +35,8 @@ pub struct Problem {
     pub request_id: Option<String>,
     /// The rejected parameters, on a 422 (sent as a list or as one object; both are read).
     pub invalid_parameters: Vec<InvalidParameter>,
-    /// How long to wait before retrying, from `Retry-After` (on a 429).
+    /// How long to wait before retrying, from `Retry-After` (on a 429): seconds, or an HTTP
+    /// date read against the client's [`Clock`](crate::Clock) (a date past is no wait).
     pub retry_after: Option<Duration>,
 }
 
@@ -89,8 +92,9 @@ kinds! {
     TemplateNotFound = ["template-not-found"];
     /// 404: no such template fragment.
     FragmentNotFound = ["template-fragment-not-found"];
-    /// 422: parameters were rejected (see `invalid_parameters`).
-    InvalidParameters = ["invalid-params", "invalid-parameters"];
+    /// 422: parameters were rejected (see `invalid_parameters`; an invalid `to` number is
+    /// refused this way when the verification starts, before anything is sent to it).
+    InvalidParameters = ["invalid-params", "invalid-parameters", "invalid-paramater"];
     /// 429: too many requests (see `retry_after`).
     Throttled = ["throttled", "rate-limit"];
     /// 401: the credentials were rejected.
@@ -115,6 +119,40 @@ kinds! {
     MsisdnError = ["msisdn-error"];
     /// Silent auth: the mobile network could not be used.
     NetworkError = ["network-error"];
+    /// Verify: no event is left to trigger (Vonage lists the code without explaining it).
+    NoEvents = ["no-events"];
+    /// 500: Vonage could not process the request.
+    InternalError = ["internal-error"];
+    /// 401: the JWT has been revoked.
+    JwtRevoked = ["jwt-revoked"];
+    /// The API key is unknown, or does not belong to this account.
+    InvalidApiKey = ["invalid-api-key"];
+    /// The request's signature did not validate.
+    InvalidSignature = ["invalid-signature"];
+    /// The credentials are not enabled for this product.
+    Unprovisioned = ["unprovisioned"];
+    /// The account is suspended.
+    AccountSuspended = ["account-suspended"];
+    /// The Vonage application is suspended.
+    ApplicationSuspended = ["application-suspended"];
+    /// The account has no quota left for this (seen as a 401).
+    QuotaExceeded = ["quota-exceeded"];
+    /// The request's IP address is not on the account's allow list.
+    InvalidIp = ["invalid-ip"];
+    /// The request carried more than one way of authenticating.
+    MultipleAuthMethods = ["multiple-auth-methods"];
+    /// An id that does not exist.
+    InvalidId = ["invalid-id"];
+    /// The body is not valid JSON.
+    InvalidJson = ["invalid-json"];
+    /// The HTTP method is not supported on this path.
+    WrongVerb = ["wrong-verb"];
+    /// The `Accept` header asks for a type the API does not serve.
+    UnsupportedAccept = ["accept-header"];
+    /// The `Content-Type` is one the API does not take.
+    UnsupportedContentType = ["content-type-header"];
+    /// Refused for legal reasons (sanctioned regions).
+    UnavailableForLegalReasons = ["unavailable-legal"];
 }
 
 /// The fields of a problem body; everything is optional, so a partial body still reads.
@@ -133,11 +171,13 @@ struct Body {
 impl Problem {
     /// Reads a problem from an error reply, if the body is one (a JSON object with at least
     /// one of `type`, `title` or `detail`).
+    /// A `Retry-After` date is read against `now`.
     pub(crate) fn parse(
         operation: &str,
         status: StatusCode,
         headers: Option<&HeaderMap>,
         body: &[u8],
+        now: SystemTime,
     ) -> Option<Self> {
         let body: Body = serde_json::from_slice(body).ok()?;
         if body.type_uri.is_none() && body.title.is_none() && body.detail.is_none() {
@@ -154,9 +194,7 @@ impl Problem {
         };
         let retry_after = headers
             .and_then(|h| h.get(RETRY_AFTER))
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+            .and_then(|value| retry_after(value, now));
         Some(Problem {
             kind,
             status,
@@ -235,9 +273,14 @@ mod tests {
 
     use super::*;
 
+    /// 2026-12-01T00:00:00Z.
+    fn now() -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_083_200)
+    }
+
     fn kind(operation: &str, status: u16, body: Value) -> ProblemKind {
         let status = StatusCode::from_u16(status).unwrap();
-        Problem::parse(operation, status, None, body.to_string().as_bytes())
+        Problem::parse(operation, status, None, body.to_string().as_bytes(), now())
             .unwrap()
             .kind
     }
@@ -337,6 +380,92 @@ mod tests {
                 409,
                 ProblemKind::NotEmptyTemplate,
             ),
+            ("…/verify-v2#no-events", 409, ProblemKind::NoEvents),
+            (
+                "https://developer.vonage.com/api-errors#jwt-revoked",
+                401,
+                ProblemKind::JwtRevoked,
+            ),
+            (
+                "https://developer.vonage.com/api-errors#invalid-api-key",
+                401,
+                ProblemKind::InvalidApiKey,
+            ),
+            (
+                "https://developer.vonage.com/api-errors#invalid-signature",
+                401,
+                ProblemKind::InvalidSignature,
+            ),
+            (
+                "https://developer.vonage.com/api-errors#unprovisioned",
+                403,
+                ProblemKind::Unprovisioned,
+            ),
+            (
+                "https://developer.vonage.com/api-errors#account-suspended",
+                403,
+                ProblemKind::AccountSuspended,
+            ),
+            (
+                "https://developer.vonage.com/api-errors#application-suspended",
+                403,
+                ProblemKind::ApplicationSuspended,
+            ),
+            (
+                "https://developer.nexmo.com/api-errors#quota-exceeded",
+                401,
+                ProblemKind::QuotaExceeded,
+            ),
+            (
+                "https://developer.vonage.com/api-errors#invalid-ip",
+                403,
+                ProblemKind::InvalidIp,
+            ),
+            (
+                "https://developer.vonage.com/api-errors#multiple-auth-methods",
+                400,
+                ProblemKind::MultipleAuthMethods,
+            ),
+            (
+                "https://developer.vonage.com/api-errors#invalid-id",
+                404,
+                ProblemKind::InvalidId,
+            ),
+            (
+                "https://developer.vonage.com/api-errors#invalid-json",
+                400,
+                ProblemKind::InvalidJson,
+            ),
+            (
+                "https://developer.vonage.com/api-errors#wrong-verb",
+                405,
+                ProblemKind::WrongVerb,
+            ),
+            (
+                "https://developer.vonage.com/api-errors#accept-header",
+                406,
+                ProblemKind::UnsupportedAccept,
+            ),
+            (
+                "https://developer.vonage.com/api-errors#content-type-header",
+                415,
+                ProblemKind::UnsupportedContentType,
+            ),
+            (
+                "https://developer.vonage.com/api-errors#unavailable-legal",
+                451,
+                ProblemKind::UnavailableForLegalReasons,
+            ),
+            (
+                "https://developer.vonage.com/api-errors#internal-error",
+                500,
+                ProblemKind::InternalError,
+            ),
+            (
+                "https://developer.vonage.com/api-errors/verify#invalid-paramater",
+                422,
+                ProblemKind::InvalidParameters,
+            ),
             (
                 "…/verify-v2#something-new",
                 418,
@@ -390,8 +519,10 @@ mod tests {
         let list = json!({"title": "Invalid params", "invalid_parameters": [{"name": "to", "reason": "Invalid format"}, {"name": "brand"}]});
         let one = json!({"title": "Invalid params", "invalid_parameters": {"name": "to", "reason": "Invalid format"}});
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        let from_list = Problem::parse("x", status, None, list.to_string().as_bytes()).unwrap();
-        let from_one = Problem::parse("x", status, None, one.to_string().as_bytes()).unwrap();
+        let from_list =
+            Problem::parse("x", status, None, list.to_string().as_bytes(), now()).unwrap();
+        let from_one =
+            Problem::parse("x", status, None, one.to_string().as_bytes(), now()).unwrap();
         assert_eq!(from_list.invalid_parameters.len(), 2);
         assert_eq!(
             from_one.invalid_parameters,
@@ -399,17 +530,63 @@ mod tests {
         );
         let mut headers = HeaderMap::new();
         headers.insert(RETRY_AFTER, "7".parse().unwrap());
-        let throttled = Problem::parse(
-            "x",
-            StatusCode::TOO_MANY_REQUESTS,
-            Some(&headers),
-            br#"{"title":"Rate Limit Hit"}"#,
-        )
-        .unwrap();
-        assert_eq!(throttled.retry_after, Some(Duration::from_secs(7)));
+        let throttled = |headers: &HeaderMap| {
+            Problem::parse(
+                "x",
+                StatusCode::TOO_MANY_REQUESTS,
+                Some(headers),
+                br#"{"title":"Rate Limit Hit"}"#,
+                now(),
+            )
+            .unwrap()
+            .retry_after
+        };
+        assert_eq!(throttled(&headers), Some(Duration::from_secs(7)));
+        // An HTTP date, read against the clock, as the retry policy reads it.
+        headers.insert(
+            RETRY_AFTER,
+            "Tue, 01 Dec 2026 00:01:30 GMT".parse().unwrap(),
+        );
+        assert_eq!(throttled(&headers), Some(Duration::from_secs(90)));
+        headers.insert(
+            RETRY_AFTER,
+            "Mon, 30 Nov 2026 00:00:00 GMT".parse().unwrap(),
+        );
+        assert_eq!(throttled(&headers), Some(Duration::ZERO), "a date past");
+        headers.insert(RETRY_AFTER, "soon".parse().unwrap());
+        assert_eq!(throttled(&headers), None);
         // Not a problem: HTML, an empty object, a JSON array.
         for body in [&b"<html/>"[..], b"{}", b"[]"] {
-            assert!(Problem::parse("x", status, None, body).is_none());
+            assert!(Problem::parse("x", status, None, body, now()).is_none());
         }
+    }
+
+    /// Vonage refuses an invalid `to` number at the start with a 422 naming it.
+    #[test]
+    fn an_invalid_number_names_the_parameter() {
+        let body = json!({
+            "type": "https://developer.vonage.com/en/api-errors#invalid-params",
+            "title": "Invalid params",
+            "detail": "The value of one or more parameters is invalid.",
+            "instance": "5b8e2f0c-1d3a-4e6b-9c7f-2a1b0c9d8e7f",
+            "invalid_parameters": [{"name": "to", "reason": "'to' phone number is invalid"}]
+        });
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        let problem = Problem::parse(
+            "new_request",
+            status,
+            None,
+            body.to_string().as_bytes(),
+            now(),
+        )
+        .unwrap();
+        assert_eq!(problem.kind, ProblemKind::InvalidParameters);
+        assert_eq!(
+            problem.invalid_parameters,
+            [InvalidParameter {
+                name: Some("to".into()),
+                reason: Some("'to' phone number is invalid".into())
+            }]
+        );
     }
 }

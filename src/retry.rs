@@ -180,7 +180,7 @@ impl<'a> Attempt<'a> {
 
 /// The wait a `Retry-After` value asks for: delay-seconds, or an HTTP date (a date already
 /// past asks for none).
-fn retry_after(value: &HeaderValue, now: SystemTime) -> Option<Duration> {
+pub(crate) fn retry_after(value: &HeaderValue, now: SystemTime) -> Option<Duration> {
     let text = value.to_str().ok()?.trim();
     if let Ok(seconds) = text.parse::<u64>() {
         return Some(Duration::from_secs(seconds));

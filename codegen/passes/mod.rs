@@ -5,6 +5,7 @@
 pub mod base_path;
 pub mod credentials;
 pub mod defaults;
+pub mod email_format;
 pub mod error_bodies;
 pub mod exact_numbers;
 pub mod merge;
@@ -72,6 +73,11 @@ pub const PASSES: &[Pass] = &[
         name: "defaults",
         fixes: "inline `default`s become non-optional fields that are always sent (and invented on decode)",
         run: defaults::run,
+    },
+    Pass {
+        name: "email_format",
+        fixes: "`format: email` is not checked by the generated types, so anything is sent as an address",
+        run: email_format::run,
     },
     Pass {
         name: "exact_numbers",

@@ -152,6 +152,14 @@ impl TokenSource {
         Ok(token)
     }
 
+    /// The token last minted, whether or not it is still valid.
+    pub(crate) fn last(&self) -> Option<Arc<Minted>> {
+        self.current
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
     /// The cached token if it has more than the refresh margin left.
     fn fresh(&self) -> Option<Arc<Minted>> {
         self.cached_with(self.options.refresh_margin.as_secs())

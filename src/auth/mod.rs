@@ -16,9 +16,11 @@ use base64::engine::general_purpose::STANDARD;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use zeroize::Zeroizing;
 
+use secrecy::ExposeSecret as _;
+
 use self::credentials::{ApiKey, BearerToken, authorization_value};
 use self::jwt::TokenSource;
-use crate::error::{ConfigError, Error};
+use crate::error::{ConfigError, Error, Mask};
 
 /// One way of presenting credentials.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +78,31 @@ impl Credentials {
         }
     }
 
+    /// Every form in which a request of this client may carry a secret: the API secret as it
+    /// is and form-encoded, the Basic credential, the bearer token, the last application JWT.
+    pub(crate) fn mask(&self) -> Mask {
+        let mut secrets = Vec::new();
+        if let Some(credentials) = &self.api_key {
+            let secret = credentials.secret();
+            secrets.push(Zeroizing::new(secret.to_owned()));
+            secrets.push(Zeroizing::new(
+                form_urlencoded::byte_serialize(secret.as_bytes()).collect(),
+            ));
+            // As a JSON string holds it (quotes and backslashes escaped).
+            let json = Zeroizing::new(serde_json::Value::from(secret).to_string());
+            secrets.push(Zeroizing::new(json[1..json.len() - 1].to_owned()));
+            let pair = Zeroizing::new(format!("{}:{secret}", credentials.key()));
+            secrets.push(Zeroizing::new(STANDARD.encode(pair.as_bytes())));
+        }
+        if let Some(token) = &self.bearer {
+            secrets.push(Zeroizing::new(token.expose().to_owned()));
+        }
+        if let Some(minted) = self.application.as_ref().and_then(TokenSource::last) {
+            secrets.push(Zeroizing::new(minted.token.expose_secret().to_owned()));
+        }
+        Mask::new(secrets)
+    }
+
     /// Whether this client holds the credential `scheme` presents.
     pub(crate) fn has(&self, scheme: Scheme) -> bool {
         match scheme {
@@ -95,41 +122,62 @@ impl Credentials {
         operation: &'static str,
         request: &mut reqwest::Request,
         body_stays: bool,
-    ) -> Result<Scheme, Error> {
-        let usable = |scheme: &&Scheme| match scheme {
-            Scheme::FormFields => self.has(**scheme) && body_stays && is_form(request),
-            _ => self.has(**scheme),
-        };
-        let scheme = *accepted
+    ) -> Result<(), Error> {
+        let (scheme, presented) = accepted
             .schemes
             .iter()
-            .find(usable)
+            .find_map(|&scheme| Some((scheme, self.present(scheme, request, body_stays)?)))
             .ok_or(Error::MissingCredentials {
                 operation,
                 needs: accepted.needs,
             })?;
         tracing::trace!(operation, ?scheme, "credentials attached");
-        match scheme {
-            Scheme::FormFields => {
-                if let Some(credentials) = &self.api_key {
-                    append_form_fields(request, credentials.key(), credentials.secret());
-                }
+        match presented {
+            Presented::FormFields(credentials) => {
+                append_form_fields(request, credentials.key(), credentials.secret());
             }
-            Scheme::Basic => set_authorization(request, operation, self.basic_header.as_ref())?,
-            Scheme::Bearer => set_authorization(request, operation, self.bearer_header.as_ref())?,
-            Scheme::Jwt => {
-                let source = self.application.as_ref().ok_or(Error::MissingCredentials {
-                    operation,
-                    needs: accepted.needs,
-                })?;
+            Presented::Header(value) => set_authorization(request, operation, value)?,
+            Presented::Jwt(source) => {
                 let minted = source.token().map_err(|e| ConfigError::PrivateKey {
                     reason: format!("signing the application JWT failed ({e})"),
                 })?;
                 set_authorization(request, operation, minted.header.as_ref())?;
             }
         }
-        Ok(scheme)
+        Ok(())
     }
+
+    /// What `scheme` would put on `request`, if this client can present it there.
+    fn present(
+        &self,
+        scheme: Scheme,
+        request: &reqwest::Request,
+        body_stays: bool,
+    ) -> Option<Presented<'_>> {
+        match scheme {
+            Scheme::FormFields if body_stays && is_form(request) => {
+                self.api_key.as_ref().map(Presented::FormFields)
+            }
+            Scheme::FormFields => None,
+            Scheme::Basic => self
+                .api_key
+                .as_ref()
+                .map(|_| Presented::Header(self.basic_header.as_ref())),
+            Scheme::Bearer => self
+                .bearer
+                .as_ref()
+                .map(|_| Presented::Header(self.bearer_header.as_ref())),
+            Scheme::Jwt => self.application.as_ref().map(Presented::Jwt),
+        }
+    }
+}
+
+/// A credential ready to go on a request.
+enum Presented<'a> {
+    FormFields(&'a ApiKey),
+    /// An `Authorization` value made once; `None` if the credential cannot be a header.
+    Header(Option<&'a HeaderValue>),
+    Jwt(&'a TokenSource),
 }
 
 impl fmt::Debug for Credentials {

@@ -84,6 +84,10 @@ impl Keys {
         &self.api_key
     }
 
+    pub(crate) fn application_id(&self) -> Option<&str> {
+        self.application.as_ref().map(Application::id)
+    }
+
     /// HTTP Basic with the mock's key and secret.
     pub(crate) fn basic_ok(&self, headers: &HeaderMap) -> bool {
         let Some(encoded) = authorization(headers, "Basic") else {

@@ -37,6 +37,7 @@ mod records;
 mod shared;
 mod state;
 mod templates;
+mod unblock;
 mod v1;
 mod v2;
 mod webhooks;
@@ -56,7 +57,9 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 
 use crate::webhook::testing::Signer;
-use crate::{ApiKey, Client, ClientBuilder, Clock, Error, SignatureSecret, SystemClock};
+use crate::{
+    ApiKey, Client, ClientBuilder, Clock, Error, PrivateKey, SignatureSecret, SystemClock,
+};
 use records::redacted;
 use shared::{AppState, Inner, Shared};
 use state::Api;
@@ -65,6 +68,13 @@ use state::Api;
 pub const MOCK_API_KEY: &str = "mockkey1";
 /// See [`MOCK_API_KEY`].
 pub const MOCK_API_SECRET: &str = "mock-secret";
+/// The application whose JWTs the mock accepts unless told otherwise
+/// ([`MockServerBuilder::application`]). Its key pair ships with the mock and protects
+/// nothing: [`MOCK_PRIVATE_KEY`] signs, the mock checks with the public half.
+pub const MOCK_APPLICATION_ID: &str = "0f1e2d3c-4b5a-4697-8877-665544332211";
+/// The private key of [`MOCK_APPLICATION_ID`] (PEM), for clients of the mock only.
+pub const MOCK_PRIVATE_KEY: &str = include_str!("keys/application-private.pem");
+const MOCK_PUBLIC_KEY: &str = include_str!("keys/application-public.pem");
 
 /// Configures a [`MockServer`].
 #[derive(Debug)]
@@ -89,7 +99,8 @@ impl MockServerBuilder {
         self
     }
 
-    /// Accept v2 JWTs of this application, checked with its public key (PEM).
+    /// Accept v2 JWTs of this application, checked with its public key (PEM), instead of
+    /// those of [`MOCK_APPLICATION_ID`].
     pub fn application(mut self, id: impl Into<String>, public_key_pem: impl Into<String>) -> Self {
         self.application = Some((id.into(), public_key_pem.into()));
         self
@@ -213,7 +224,7 @@ impl MockServer {
         MockServerBuilder {
             api_key: ApiKey::new(MOCK_API_KEY, MOCK_API_SECRET),
             clock: Arc::new(SystemClock),
-            application: None,
+            application: Some((MOCK_APPLICATION_ID.into(), MOCK_PUBLIC_KEY.into())),
             webhooks: None,
             blocked_networks: std::collections::HashSet::new(),
         }
@@ -224,20 +235,28 @@ impl MockServer {
         &self.shared.base_url
     }
 
-    /// A client builder aimed at the mock, with the mock's API key and clock, and the
-    /// webhooks' signature secret when they are delivered.
+    /// A client builder aimed at the mock, with the mock's API key and clock, the
+    /// [built-in application](MOCK_APPLICATION_ID) unless another was configured (so v2
+    /// authenticates with JWTs, as silent authentication needs), and the webhooks' signature
+    /// secret when they are delivered.
     pub fn client_builder(&self) -> ClientBuilder {
-        let builder = Client::builder()
+        let mut builder = Client::builder()
             .base_url(self.base_url())
             .api_key(self.shared.keys.api_key().clone())
             .clock(self.shared.clock.clone());
+        if self.shared.keys.application_id() == Some(MOCK_APPLICATION_ID) {
+            // The key ships with the crate and is checked by a test: it always loads.
+            if let Ok(key) = PrivateKey::from_pem(MOCK_PRIVATE_KEY) {
+                builder = builder.application(MOCK_APPLICATION_ID, key);
+            }
+        }
         match &self.shared.webhooks {
             Some((_, secret)) => builder.signature_secret(secret.clone()),
             None => builder,
         }
     }
 
-    /// A client aimed at the mock, with its API key.
+    /// A client aimed at the mock: see [`client_builder`](Self::client_builder).
     ///
     /// # Errors
     ///

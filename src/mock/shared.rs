@@ -40,7 +40,7 @@ impl Shared {
             return;
         };
         for notice in notices {
-            let (Notice::Started(id) | Notice::Finished(id)) = &notice;
+            let (Notice::Started(id) | Notice::StepEnded(id, _) | Notice::Finished(id)) = &notice;
             if let Some(verification) = inner.verifications.get(Api::V2, id, now) {
                 for outgoing in callbacks(&notice, verification, &self.base_url) {
                     outbox.send(outgoing);

@@ -57,6 +57,10 @@ pub(crate) struct Verification {
     pub(crate) redirect_url: Option<String>,
     /// Whether the device has followed the silent-auth check URL, which hands it the code.
     pub(crate) silent_code_issued: bool,
+    /// How the carrier answers the silent-auth check for this number.
+    pub(crate) carrier: Carrier,
+    /// Steps that ended before the verification did, by index, with how they ended.
+    pub(crate) ended_steps: Vec<(usize, &'static str)>,
     /// When the whole verification lapses.
     pub(crate) expires: SystemTime,
     pub(crate) finished: Option<SystemTime>,
@@ -102,8 +106,55 @@ impl Verification {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Notice {
     Started(String),
+    /// A step ended without ending the verification (its index).
+    StepEnded(String, usize),
     /// Completed, failed, expired or cancelled.
     Finished(String),
+}
+
+/// How the carrier answers a silent-auth check: Vonage's Virtual Operator (numbers with
+/// country code 990) by the end of the number, as its documentation lists; any other number
+/// is recognised, as a carrier would recognise the device's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Carrier {
+    /// The number is the device's: the check hands over the code.
+    Recognised,
+    /// The device's number is another (Virtual Operator: an odd last digit).
+    UserRejected,
+    /// The check cannot be completed (Virtual Operator: ending in 99).
+    Failed,
+}
+
+impl Carrier {
+    /// Where the Virtual Operator answers: country code 990.
+    pub(crate) const VIRTUAL_OPERATOR: &'static str = "990";
+
+    pub(crate) fn for_number(to: &str) -> Self {
+        let digits = to.strip_prefix('+').unwrap_or(to);
+        if !digits.starts_with(Self::VIRTUAL_OPERATOR) {
+            return Carrier::Recognised;
+        }
+        let last = digits.bytes().last().map_or(0, |b| b.wrapping_sub(b'0'));
+        if digits.ends_with("99") {
+            Carrier::Failed
+        } else if last % 2 == 1 {
+            Carrier::UserRejected
+        } else {
+            Carrier::Recognised
+        }
+    }
+
+    /// The step's status in callbacks, and the fragment's `error_description`, of a refusal.
+    pub(crate) fn refusal(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Carrier::Recognised => None,
+            Carrier::UserRejected => Some(("user_rejected", "Device MSISDN does not match.")),
+            Carrier::Failed => Some((
+                "failed",
+                "The silent auth verification cannot be completed.",
+            )),
+        }
+    }
 }
 
 /// What a check did.
@@ -256,6 +307,31 @@ impl Verifications {
         verification.finished = Some(now);
         self.notices.push(Notice::Finished(id.to_owned()));
         Moved::Done
+    }
+
+    /// The carrier refused the current step (a silent-auth check) with `status`: the next
+    /// step starts now, or, with none left, the verification fails.
+    pub(crate) fn refuse_step(
+        &mut self,
+        api: Api,
+        id: &str,
+        status: &'static str,
+        now: SystemTime,
+    ) {
+        let Some(verification) = self.running(api, id, now) else {
+            return;
+        };
+        let step = verification.step;
+        verification.ended_steps.push((step, status));
+        if step + 1 < verification.steps.len() {
+            verification.step += 1;
+            verification.initiated.push(now);
+            self.notices.push(Notice::StepEnded(id.to_owned(), step));
+        } else {
+            verification.stage = Stage::Failed;
+            verification.finished = Some(now);
+            self.notices.push(Notice::Finished(id.to_owned()));
+        }
     }
 
     pub(crate) fn next_step(&mut self, api: Api, id: &str, now: SystemTime) -> Moved {

@@ -7,7 +7,7 @@ use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::de::DeserializeOwned;
@@ -15,7 +15,8 @@ use serde_json::{Value, json};
 
 use super::problem::{self, problem};
 use super::shared::{AppState, Shared};
-use super::state::{Api, Checked, Moved, Stage, Verification, digits};
+use super::state::{Api, Carrier, Checked, Moved, Stage, Verification, digits};
+use super::unblock;
 use super::webhooks::check_url;
 use crate::v2::raw::types as spec;
 
@@ -33,11 +34,13 @@ pub(crate) fn public_routes() -> Router<Arc<Shared>> {
 pub(crate) fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route("/v2/verify", post(start))
+        // A literal segment wins over `{request_id}` in axum's router, as on the real API.
+        .route("/v2/verify/network-unblock", post(unblock::v2))
         .route("/v2/verify/{request_id}", post(check).delete(cancel))
         .route("/v2/verify/{request_id}/next_workflow", post(next_workflow))
 }
 
-async fn start(State(shared): AppState, body: Bytes) -> Response {
+async fn start(State(shared): AppState, headers: HeaderMap, body: Bytes) -> Response {
     let request: Value = match serde_json::from_slice(&body) {
         Ok(value @ Value::Object(_)) => value,
         _ => return problem::invalid(&[("body".into(), "must be a JSON object".into())]),
@@ -46,6 +49,16 @@ async fn start(State(shared): AppState, body: Bytes) -> Response {
         Ok(parsed) => parsed,
         Err(invalid) => return problem::invalid(&invalid),
     };
+    // Vonage documents that silent authentication does not take HTTP Basic (its callbacks
+    // need an application); what it answers is not documented, so the mock's 401 is a guess.
+    if parsed.steps.iter().any(|c| c == "silent_auth") && shared.keys.basic_ok(&headers) {
+        return problem(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Unauthorized",
+            "Silent authentication needs an application JWT; HTTP Basic is not supported.",
+        );
+    }
     let now = shared.clock.now();
     let mut inner = shared.lock();
     if let Some(running) = inner.verifications.in_progress_to(Api::V2, &parsed.to, now) {
@@ -59,6 +72,7 @@ async fn start(State(shared): AppState, body: Bytes) -> Response {
     }
     let id = uuid::Uuid::new_v4().to_string();
     let steps = parsed.steps.len() as u32;
+    let to = parsed.to.clone();
     inner.verifications.insert(Verification {
         id: id.clone(),
         api: Api::V2,
@@ -72,6 +86,8 @@ async fn start(State(shared): AppState, body: Bytes) -> Response {
         channel_timeout: parsed.channel_timeout,
         redirect_url: parsed.redirect_url,
         silent_code_issued: false,
+        carrier: Carrier::for_number(&to),
+        ended_steps: Vec::new(),
         expires: now + Duration::from_secs(parsed.channel_timeout) * steps,
         finished: None,
         stage: Stage::InProgress,
@@ -246,8 +262,10 @@ async fn next_workflow(State(shared): AppState, Path(request_id): Path<String>) 
 }
 
 /// What the device gets at the end of the silent-auth check: the mock plays a carrier that
-/// recognises the number at once. The code comes as JSON, or in the fragment of a redirect
-/// to the step's `redirect_url` when it has one.
+/// recognises the number at once, or, for the Virtual Operator's numbers (country code 990),
+/// answers as Vonage documents by the number's end. The code comes as JSON, or in the
+/// fragment of a redirect to the step's `redirect_url` when it has one; a refusal comes in
+/// that fragment as `error_description`, or, without a `redirect_url`, as a 412 problem.
 async fn silent_auth_redirect(State(shared): AppState, Path(request_id): Path<String>) -> Response {
     let now = shared.clock.now();
     let mut inner = shared.lock();
@@ -265,20 +283,40 @@ async fn silent_auth_redirect(State(shared): AppState, Path(request_id): Path<St
             "The current Verify workflow step is not silent authentication.",
         );
     }
-    verification.silent_code_issued = true;
-    let code = verification.code.clone();
-    match &verification.redirect_url {
-        Some(url) => {
-            let fragment = form_urlencoded::Serializer::new(String::new())
-                .append_pair("request_id", &request_id)
-                .append_pair("code", &code)
-                .finish();
+    let redirect_url = verification.redirect_url.clone();
+    let to_device = |pairs: &[(&str, &str)]| {
+        let url = redirect_url.as_deref()?;
+        let fragment = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
+        Some(
             (
                 StatusCode::FOUND,
                 [(http::header::LOCATION, format!("{url}#{fragment}"))],
             )
-                .into_response()
-        }
-        None => Json(json!({"request_id": request_id, "code": code})).into_response(),
+                .into_response(),
+        )
+    };
+    if let Some((status, description)) = verification.carrier.refusal() {
+        inner
+            .verifications
+            .refuse_step(Api::V2, &request_id, status, now);
+        let pairs = [
+            ("request_id", request_id.as_str()),
+            ("error_description", description),
+        ];
+        return to_device(&pairs).unwrap_or_else(|| {
+            problem(
+                StatusCode::PRECONDITION_FAILED,
+                "precondition-failed",
+                "Silent authentication failed",
+                description,
+            )
+        });
     }
+    verification.silent_code_issued = true;
+    let code = verification.code.clone();
+    let pairs = [("request_id", request_id.as_str()), ("code", code.as_str())];
+    to_device(&pairs)
+        .unwrap_or_else(|| Json(json!({"request_id": request_id, "code": code})).into_response())
 }

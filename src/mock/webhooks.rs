@@ -164,10 +164,12 @@ pub(crate) fn check_url(base_url: &str, request_id: &str) -> String {
 
 /// The callbacks Vonage sends for `notice` about the v2 `verification`.
 ///
-/// A silent-auth step gets `action_pending` with its check URL when it starts. When the
-/// verification ends, the step it ended on gets an `event` (completed or failed; a lapse ends
-/// no attempt, and a cancel sends nothing), then the whole gets a `summary` in which steps
-/// moved past are `expired` and steps never reached `unused`, as in the spec's example.
+/// A silent-auth step gets `action_pending` with its check URL when it starts, and an `event`
+/// if the carrier refuses it while the workflow goes on. When the verification ends, the step
+/// it ended on gets an `event` (completed, failed or user_rejected; a lapse ends no attempt,
+/// and a cancel sends nothing), then the whole gets a `summary` in which refused steps keep
+/// their status, other steps moved past are `expired` and steps never reached `unused`, as
+/// in the spec's example.
 pub(crate) fn callbacks(
     notice: &Notice,
     verification: &Verification,
@@ -206,11 +208,36 @@ pub(crate) fn callbacks(
             }),
         )],
         Notice::Started(_) => Vec::new(),
+        // A step the carrier refused, with the workflow going on to the next one.
+        Notice::StepEnded(_, index) => {
+            let Some((_, status)) = verification.ended_steps.iter().find(|(i, _)| i == index)
+            else {
+                return Vec::new();
+            };
+            let started = verification.initiated.get(*index).copied();
+            let ended = verification.initiated.get(index + 1).copied();
+            vec![outgoing(
+                "event",
+                json!({
+                    "request_id": id,
+                    "triggered_at": timestamp(started.unwrap_or(verification.started)),
+                    "type": "event",
+                    "channel": verification.steps.get(*index).map_or("", String::as_str),
+                    "status": status,
+                    "finalized_at": timestamp(ended.unwrap_or(verification.started)),
+                }),
+            )]
+        }
         Notice::Finished(_) => {
             let finalized = verification.finished.unwrap_or(verification.started);
+            let ended_here = verification
+                .ended_steps
+                .iter()
+                .find(|(i, _)| *i == verification.step)
+                .map(|(_, status)| *status);
             let (step_status, summary_status) = match verification.stage {
                 Stage::Completed => (Some("completed"), "completed"),
-                Stage::Failed => (Some("failed"), "failed"),
+                Stage::Failed => (Some(ended_here.unwrap_or("failed")), "failed"),
                 Stage::Expired => (None, "expired"),
                 Stage::Cancelled | Stage::InProgress => return Vec::new(),
             };
@@ -233,8 +260,9 @@ pub(crate) fn callbacks(
                 .iter()
                 .enumerate()
                 .map(|(index, channel)| {
+                    let ended = verification.ended_steps.iter().find(|(i, _)| *i == index);
                     let status = match index.cmp(&verification.step) {
-                        std::cmp::Ordering::Less => "expired",
+                        std::cmp::Ordering::Less => ended.map_or("expired", |(_, status)| status),
                         std::cmp::Ordering::Equal => step_status.unwrap_or("expired"),
                         std::cmp::Ordering::Greater => "unused",
                     };

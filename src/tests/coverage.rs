@@ -68,3 +68,18 @@ fn only_reads_are_marked_safe() {
         .expect("the spec has the silent-auth check");
     assert_eq!((check.http_method, check.safe), ("GET", false));
 }
+
+/// The spec follows Vonage's guides of today: the silent-auth sandbox is deprecated, and an
+/// RCS step needs no `from` (Vonage's default agent).
+#[test]
+fn the_v2_spec_marks_the_sandbox_deprecated_and_rcs_from_optional() {
+    let spec: serde_json::Value =
+        serde_norway::from_str(include_str!("../../specs/verify-v2.yml")).expect("valid YAML");
+    let schemas = &spec["components"]["schemas"];
+    assert_eq!(
+        schemas["WorkflowSilentAuth"]["properties"]["sandbox"]["deprecated"],
+        true
+    );
+    let rcs_required = schemas["WorkflowRcs"]["required"].as_array().unwrap();
+    assert!(!rcs_required.contains(&"from".into()), "{rcs_required:?}");
+}

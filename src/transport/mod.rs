@@ -17,14 +17,14 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{ACCEPT, HeaderName, HeaderValue, USER_AGENT};
 use tracing::Instrument as _;
 use url::Url;
 
 use crate::auth::origin::may_carry_credentials;
-use crate::auth::{Accepted, Credentials};
+use crate::auth::{Accepted, Credentials, Scheme};
 use crate::clock::Clock;
-use crate::error::Error;
+use crate::error::{Error, Mask};
 use crate::retry::{Attempt, RetryPolicy};
 use crate::spec::Operation;
 
@@ -38,6 +38,12 @@ const TRACE_ID: HeaderName = HeaderName::from_static("x-vonage-trace-id");
 /// The header progenitor adds to every request with the spec's `info.version`; Vonage defines
 /// no such header, so it is taken off before sending.
 const API_VERSION: HeaderName = HeaderName::from_static("api-version");
+
+/// What the generated code accepts, `application/json`, and what it is widened to: Vonage
+/// answers errors as RFC 7807 documents, `application/problem+json`.
+const JSON: HeaderValue = HeaderValue::from_static("application/json");
+const JSON_OR_PROBLEM: HeaderValue =
+    HeaderValue::from_static("application/json, application/problem+json");
 
 /// Vonage's id for the request, from a response's headers.
 pub(crate) fn trace_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
@@ -131,6 +137,23 @@ impl Transport {
         &self.settings
     }
 
+    /// The client's secrets, to hide in the body excerpts its errors keep.
+    pub(crate) fn mask(&self) -> Mask {
+        self.settings.credentials.mask()
+    }
+
+    /// The credential scheme a request of this API would carry (the first accepted one this
+    /// client holds), if any.
+    pub(crate) fn scheme(&self) -> Option<Scheme> {
+        let credentials = &self.settings.credentials;
+        self.service
+            .accepted
+            .schemes
+            .iter()
+            .copied()
+            .find(|scheme| credentials.has(*scheme))
+    }
+
     /// The same transport, reporting what it sees to a new record.
     pub(crate) fn recording(&self) -> (Self, Arc<Record>) {
         let record = Arc::new(Record::default());
@@ -180,15 +203,12 @@ impl Transport {
             return Ok(());
         }
         let settings = &self.settings;
-        settings
-            .credentials
-            .attach(
-                &self.service.accepted,
-                name,
-                request,
-                settings.own_http_client,
-            )
-            .map(drop)
+        settings.credentials.attach(
+            &self.service.accepted,
+            name,
+            request,
+            settings.own_http_client,
+        )
     }
 
     /// Sends a hand-written request: both steps of the path, with the crate's error type.
@@ -240,13 +260,12 @@ impl Transport {
             .execute(http, operation, request)
             .instrument(span.clone())
             .await;
-        let _entered = span.enter();
         span.record("duration_ms", started.elapsed().as_millis());
         let response = match result {
             Ok(response) => response,
             Err(error) => {
                 let error = error.without_url();
-                tracing::debug!(%error, "no response");
+                span.in_scope(|| tracing::debug!(%error, "no response"));
                 return Err(error);
             }
         };
@@ -256,7 +275,7 @@ impl Transport {
         if let Some(trace_id) = &trace_id {
             span.record("trace_id", trace_id.as_str());
         }
-        tracing::debug!("response received");
+        span.in_scope(|| tracing::debug!("response received"));
         let limit = self.settings.max_body_bytes;
         let Some(record) = &self.record else {
             return Ok(body::bounded(response, limit));
@@ -266,7 +285,7 @@ impl Transport {
             return Ok(body::bounded(response, limit));
         }
         let headers = response.headers().clone();
-        let (emptied, body) = body::take(response, limit).await;
+        let (emptied, body) = body::take(response, limit).instrument(span).await;
         record.error_reply(ErrorReply { headers, body });
         Ok(emptied)
     }
@@ -312,14 +331,19 @@ impl Transport {
         }
     }
 
-    /// progenitor's `pre` hook: the operation's credentials, and no `api-version` header.
-    /// A refusal goes to the record, typed, and to progenitor as its message.
+    /// progenitor's `pre` hook: the operation's credentials, no `api-version` header, and an
+    /// `Accept` that takes problem documents too. A refusal goes to the record, typed, and to
+    /// progenitor as its message.
     pub(crate) fn prepare(
         &self,
         request: &mut reqwest::Request,
         method_name: &str,
     ) -> Result<(), String> {
-        request.headers_mut().remove(API_VERSION);
+        let headers = request.headers_mut();
+        headers.remove(API_VERSION);
+        if headers.get(ACCEPT) == Some(&JSON) {
+            headers.insert(ACCEPT, JSON_OR_PROBLEM);
+        }
         self.authorize(self.operation(method_name), request)
             .map_err(|error| {
                 let message = error.to_string();

@@ -7,11 +7,12 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::raw;
-use super::replies::{CheckOutcome, Reply, Started, Unblocked, Verification};
-use super::requests::{self, Command, NetworkUnblock, Psd2Request, VerifyRequest};
+use super::replies::{CheckOutcome, Reply, Started, Verification};
+use super::requests::{self, Command, Psd2Request, VerifyRequest};
 use super::xml;
 use crate::error::{Error, ResponseContext};
 use crate::transport::{self, Transport};
+use crate::unblock::{NetworkUnblock, Unblocked};
 
 /// The reply format v1 is asked for. Both decode to the same typed values.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -140,10 +141,11 @@ impl Api {
     ///
     /// # Errors
     ///
-    /// [`Error::V1`] with [`Status::NotFound`](super::Status::NotFound) for an unknown id
+    /// [`Error::Validation`] before sending for an empty id; [`Error::V1`] with [`Status::NotFound`](super::Status::NotFound) for an unknown id
     /// (or one that finished under a minute ago).
     pub async fn search(&self, request_id: &str) -> Result<Verification, Error> {
         const OP: &str = "verify_search";
+        requests::search_id(OP, request_id)?;
         let id = request_id.to_owned();
         let (reply, meta) = match self.format {
             Format::Json => json(
@@ -176,7 +178,8 @@ impl Api {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] before sending for no ids or more than ten; [`Error::V1`] as for
+    /// [`Error::Validation`] before sending for no ids, more than ten, or an empty one;
+    /// [`Error::V1`] as for
     /// [`search`](Self::search).
     pub async fn search_many<I>(&self, request_ids: I) -> Result<Vec<Verification>, Error>
     where
@@ -253,13 +256,14 @@ impl Api {
     pub async fn network_unblock(&self, request: &NetworkUnblock) -> Result<Unblocked, Error> {
         const OP: &str = "network_unblock";
         self.json_only(OP)?;
-        let body = request.to_wire(OP)?;
+        let body = requests::unblock_request(OP, request)?;
         let reply = self
             .call(OP, async |raw| {
                 raw.network_unblock().body(body).send().await
             })
-            .await?;
-        Ok(Unblocked::from_wire(reply.into_inner()))
+            .await?
+            .into_inner();
+        Ok(Unblocked::new(reply.network, reply.unblocked_until))
     }
 
     fn json_only(&self, operation: &'static str) -> Result<(), Error> {
@@ -295,13 +299,8 @@ impl Api {
                 field: "format",
                 reason: "is xml, but the spec declares no XML reply for this operation".into(),
             })?;
-        let spec = raw::OPERATIONS
-            .iter()
-            .find(|op| op.method_name == operation)
-            .ok_or(Error::InvalidRequest {
-                operation,
-                message: "not an operation of the v1 spec".into(),
-            })?;
+        let transport = self.raw.inner();
+        let spec = transport.operation(operation);
         // The spec's `{format}` segment was pinned to `json` when the client was generated.
         let path = spec
             .path
@@ -334,28 +333,25 @@ impl Api {
             message: e.without_url().to_string(),
         })?;
 
-        let transport = self.raw.inner();
         let _slot = transport.slot().await;
         let response = transport.send(http, spec, request).await?;
-        let (bytes, context) = crate::call::read_reply(transport, operation, response).await?;
+        let reply = crate::call::read_reply(transport, operation, response).await?;
         let meta = Reply {
             operation,
-            status: context.status.unwrap_or_default(),
-            trace_id: context.trace_id.clone(),
+            status: reply.context.status.unwrap_or_default(),
+            trace_id: reply.context.trace_id.clone(),
         };
-        let decode_error = |reason: String| Error::Decode {
-            context: context.clone().with_body(&bytes),
-            reason,
-        };
+        let bytes = &reply.body;
         // Served as text/xml or text/plain; a JSON body (an error page, say) is read as JSON.
         let json = if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
             std::borrow::Cow::Borrowed(&bytes[..])
         } else {
             std::borrow::Cow::Owned(
-                xml::to_json(shape, xml::OBSERVED_ROOTS, &bytes).map_err(decode_error)?,
+                xml::to_json(shape, xml::OBSERVED_ROOTS, bytes)
+                    .map_err(|reason| reply.decode_error(reason))?,
             )
         };
-        let typed = serde_json::from_slice(&json).map_err(|e| decode_error(e.to_string()))?;
+        let typed = serde_json::from_slice(&json).map_err(|e| reply.decode_error(e))?;
         Ok((typed, meta))
     }
 }

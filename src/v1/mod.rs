@@ -1,5 +1,10 @@
 //! Verify v1 (legacy): request, check, search, control, PSD2 and network unblock, typed, with
 //! JSON or XML replies.
+//!
+//! Vonage marks Verify v1 deprecated and points new integrations to [Verify v2](crate::v2),
+//! which has more channels, silent authentication and callbacks. v1 still works and this
+//! module stays complete; it carries no `#[deprecated]`, so code that keeps using it builds
+//! without a warning on every call.
 
 pub(crate) mod api;
 pub mod raw;
@@ -8,16 +13,15 @@ mod requests;
 mod status;
 pub(crate) mod xml;
 
+pub use crate::unblock::{NetworkUnblock, Unblocked};
 pub use api::{Api, Format};
 pub use replies::{
     CheckOutcome, CheckStatus, CodeCheck, Event, EventKind, Rejected, SearchStatus, Started,
-    Unblocked, Verification, Verified,
+    Verification, Verified,
 };
-pub use requests::{Command, NetworkUnblock, Psd2Request, VerifyRequest};
+pub use requests::{Command, Psd2Request, VerifyRequest};
 pub use status::{Status, V1Error};
 pub use xml::decode_xml;
-#[cfg(feature = "fuzzing")]
-pub(crate) use xml::{OBSERVED_ROOTS, to_json};
 
 use crate::auth::{Accepted, Scheme};
 use crate::transport::{Service, send_through_transport};

@@ -1,8 +1,9 @@
 //! The Verify v1 client generated from `specs/verify-v1.yml` at build time.
 //!
 //! Everything here follows the spec and may change when the spec does, with no promise of
-//! stability between versions of this crate; the typed API in [`crate::v1`] is built on it. Reach it through [`Api::raw`](crate::v1::Api::raw), which shares
-//! the [`Client`](crate::Client)'s credentials: no call here takes any.
+//! stability between versions of this crate; the typed API in [`crate::v1`] is built on it.
+//! Reach it through [`Api::raw`](crate::v1::Api::raw), which shares the
+//! [`Client`](crate::Client)'s credentials: no call here takes any.
 
 // Generated code: lints are the generator's business, and its doc text comes from the spec.
 #![allow(

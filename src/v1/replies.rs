@@ -172,16 +172,6 @@ pub enum EventKind {
     Unknown(String),
 }
 
-/// A lifted network block.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Unblocked {
-    /// The network.
-    pub network: Option<String>,
-    /// When the block comes back, as sent (an RFC 3339 date and time).
-    pub unblocked_until: Option<String>,
-}
-
 /// What is known about the reply a value is built from, for errors.
 #[derive(Debug, Clone)]
 pub(crate) struct Reply {
@@ -397,13 +387,4 @@ impl Reply {
 /// Empty strings (`<request_id />`, `"ip_address": ""`) mean "not given".
 fn non_empty(value: Option<String>) -> Option<String> {
     value.filter(|v| !v.trim().is_empty())
-}
-
-impl Unblocked {
-    pub(crate) fn from_wire(reply: types::NetworkUnblockResponseOk) -> Self {
-        Self {
-            network: non_empty(reply.network),
-            unblocked_until: non_empty(reply.unblocked_until),
-        }
-    }
 }

@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 
 use super::raw::types;
 use crate::error::Error;
+use crate::unblock::NetworkUnblock;
 use crate::validate::Rules;
 
 /// The spec's limits, in one place.
@@ -20,7 +21,6 @@ mod limits {
     pub const NEXT_EVENT_WAIT: RangeInclusive<i64> = 60..=900;
     pub const WORKFLOW_ID: RangeInclusive<i64> = 1..=7;
     pub const PIN_CODE_CHARS: RangeInclusive<usize> = 4..=10;
-    pub const UNBLOCK_DURATION: RangeInclusive<i64> = 0..=86_400;
 }
 
 /// The options request and PSD2 share.
@@ -252,47 +252,16 @@ impl Psd2Request {
     }
 }
 
-/// Lifts a fraud block on a mobile network for a while (`network_unblock`).
-///
-/// ```
-/// let unblock = vonage_verify::v1::NetworkUnblock::new("23410").unblock_duration(3600);
-/// # let _ = unblock;
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NetworkUnblock {
-    network: String,
-    unblock_duration: Option<u32>,
-}
-
-impl NetworkUnblock {
-    /// Unblocks `network` (its MCC/MNC code, e.g. `23410`).
-    pub fn new(network: impl Into<String>) -> Self {
-        Self {
-            network: network.into(),
-            unblock_duration: None,
-        }
-    }
-
-    /// How long, in seconds: 0 to 86400 (the API's default is 3600).
-    pub fn unblock_duration(mut self, seconds: u32) -> Self {
-        self.unblock_duration = Some(seconds);
-        self
-    }
-
-    pub(crate) fn to_wire(&self, operation: &'static str) -> Result<types::NetworkUnblock, Error> {
-        let rules = Rules { operation };
-        if let Some(duration) = self.unblock_duration {
-            rules.range(
-                "unblock_duration",
-                duration.into(),
-                limits::UNBLOCK_DURATION,
-            )?;
-        }
-        let builder = types::NetworkUnblock::builder()
-            .network(Some(self.network.clone()))
-            .unblock_duration(self.unblock_duration.map(i64::from));
-        generated(operation, types::NetworkUnblock::try_from(builder))
-    }
+/// The body of `network_unblock`, checked.
+pub(crate) fn unblock_request(
+    operation: &'static str,
+    request: &NetworkUnblock,
+) -> Result<types::NetworkUnblock, Error> {
+    request.check(operation)?;
+    let builder = types::NetworkUnblock::builder()
+        .network(Some(request.network.clone()))
+        .unblock_duration(request.unblock_duration.map(i64::from));
+    generated(operation, types::NetworkUnblock::try_from(builder))
 }
 
 /// A control command.
@@ -337,9 +306,22 @@ pub(crate) fn check_request(
     generated(operation, types::CheckRequest::try_from(builder))
 }
 
-/// Ids for a search: 1 to 10.
+/// The id of a one-id search: not empty (an empty `request_id` is no id at all).
+pub(crate) fn search_id(operation: &'static str, id: &str) -> Result<(), Error> {
+    if id.is_empty() {
+        return Err(Rules { operation }.fail("request_id", "is empty"));
+    }
+    Ok(())
+}
+
+/// Ids for a search: 1 to 10, none of them empty.
 pub(crate) fn search_ids(operation: &'static str, ids: &[String]) -> Result<(), Error> {
-    Rules { operation }.items("request_ids", ids.len(), 1..=10)
+    let rules = Rules { operation };
+    rules.items("request_ids", ids.len(), 1..=10)?;
+    match ids.iter().position(String::is_empty) {
+        Some(at) => Err(rules.fail("request_ids", format!("item {} is empty", at + 1))),
+        None => Ok(()),
+    }
 }
 
 pub(crate) fn control_request(

@@ -3,20 +3,22 @@
 //! rewrite is one pass over quick-xml's events with no tree in between.
 //!
 //! The table each operation is decoded with is written by `build.rs` from the spec
-//! (`codegen/xml.rs`) into [`raw::XML`](super::raw::XML). The rules are OpenAPI's: an element per property, named by its
-//! `xml.name` or the property name; arrays either wrapped (`<checks><check/>…</checks>`) or
-//! repeated in the parent (`<verification_requests><verify_request/>…`). Every value is text,
-//! as in the JSON replies, where Verify v1 sends numbers as strings too. An empty element
-//! (`<date_finalized />`) is the empty string, and an empty wrapper (`<checks />`) the empty
-//! array. Elements the table does not know are kept under their own names, so serde ignores
-//! them as it ignores unknown JSON keys. A known element that comes twice becomes a repeated
-//! key, which the typed decode refuses as a duplicate field.
+//! (`codegen/xml.rs`) into [`raw::XML`](super::raw::XML). The rules are OpenAPI's: an element
+//! per property, named by its `xml.name` or the property name; arrays either wrapped
+//! (`<checks><check/>…</checks>`) or repeated in the parent
+//! (`<verification_requests><verify_request/>…`). Every value is text, as in the JSON replies,
+//! where Verify v1 sends numbers as strings too. An empty element (`<date_finalized />`) is the
+//! empty string, and an empty wrapper (`<checks />`) the empty array. Elements the table does
+//! not know are kept under their own names, so serde ignores them as it ignores unknown JSON
+//! keys. A known element that comes twice becomes a repeated key, which the typed decode
+//! refuses as a duplicate field.
 
 use quick_xml::events::Event;
 #[cfg(test)]
 use serde_json::Value;
 
 use super::raw::XML;
+use crate::error::Mask;
 use crate::spec::xml::{Field, Kind, Shape, shape};
 
 /// Root elements seen in live XML replies that the spec's annotations do not name: search
@@ -53,7 +55,7 @@ pub fn decode_xml<T: serde::de::DeserializeOwned>(
     body: &[u8],
 ) -> Result<T, crate::Error> {
     let decode_error = |operation: &'static str, reason: String| crate::Error::Decode {
-        context: crate::ResponseContext::new(operation).with_body(body),
+        context: crate::ResponseContext::new(operation).with_body(body, &Mask::default()),
         reason,
     };
     let shape = shape(XML, operation)

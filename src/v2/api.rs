@@ -5,8 +5,10 @@ use progenitor_client::{ClientInfo, ResponseValue};
 use super::raw::{self, types};
 use super::silent_auth::SilentAuthCode;
 use super::start::{Checked, CheckedStatus, StartRequest, Started, parse};
+use crate::auth::Scheme;
 use crate::error::Error;
 use crate::transport::Transport;
+use crate::unblock::{NetworkUnblock, Unblocked};
 use crate::validate::Rules;
 
 /// Verify v2, reached through [`Client::v2`](crate::Client::v2).
@@ -15,6 +17,8 @@ pub struct Api {
     raw: raw::Client,
     // Follows nothing by itself, so the silent-auth chain can be walked hop by hop.
     no_redirects: reqwest::Client,
+    /// How long a whole silent-auth chain may take: the client's timeout.
+    chain_deadline: std::time::Duration,
 }
 
 impl Api {
@@ -23,10 +27,12 @@ impl Api {
         http: reqwest::Client,
         transport: Transport,
         no_redirects: reqwest::Client,
+        chain_deadline: std::time::Duration,
     ) -> Self {
         Self {
             raw: raw::Client::new_with_client(base_url, http, transport),
             no_redirects,
+            chain_deadline,
         }
     }
 
@@ -35,13 +41,14 @@ impl Api {
     ///
     /// Follows the redirect chain by hand, at most 10 hops and never with credentials, and
     /// stops at the first URL with a fragment or matching `redirect_url` (the one given when
-    /// starting), or at a `200` reply. The code it yields goes to
-    /// [`check_code`](Self::check_code), which allows one attempt.
+    /// starting), or at a `200` reply. The whole chain has the client's
+    /// [`timeout`](crate::ClientBuilder::timeout) (30 seconds by default), not one per hop.
+    /// The code it yields goes to [`check_code`](Self::check_code), which allows one attempt.
     ///
     /// # Errors
     ///
     /// [`Error::SilentAuth`] when the network refuses (the fragment's `error_description`),
-    /// the chain loops or is too long; [`Error::Problem`] for the API's errors (404, 409,
+    /// the chain loops, is too long or takes longer than the timeout; [`Error::Problem`] for the API's errors (404, 409,
     /// 412); [`Error::Validation`] for a `check_url` that is not an http(s) URL.
     pub async fn complete_silent_auth(
         &self,
@@ -53,6 +60,7 @@ impl Api {
             &self.no_redirects,
             check_url,
             redirect_url,
+            self.chain_deadline,
         )
         .await
     }
@@ -65,15 +73,31 @@ impl Api {
 
     /// Starts a verification.
     ///
+    /// A workflow with silent authentication needs an application JWT or a bearer token:
+    /// Vonage does not take HTTP Basic for it (silent auth reports through callbacks, which a
+    /// Basic-authenticated request gets none of).
+    ///
     /// # Errors
     ///
     /// [`Error::Validation`] before sending when a value breaks the spec (brand, 1 to 3
-    /// steps, silent auth only first, ranges and patterns); [`Error::Problem`] for the API's
-    /// refusals, e.g. [`ProblemKind::Concurrent`](crate::ProblemKind::Concurrent) with the
-    /// running verification's `request_id`.
+    /// steps, silent auth only first, ranges and patterns); [`Error::MissingCredentials`]
+    /// before sending for silent authentication with HTTP Basic; [`Error::Problem`] for the
+    /// API's refusals, e.g. [`ProblemKind::Concurrent`](crate::ProblemKind::Concurrent) with
+    /// the running verification's `request_id`.
     pub async fn start(&self, request: &StartRequest) -> Result<Started, Error> {
         const OP: &str = "new_request";
         let body = request.to_wire(OP)?;
+        let token = matches!(
+            self.raw.inner().scheme(),
+            Some(Scheme::Jwt | Scheme::Bearer)
+        );
+        if request.has_silent_auth() && !token {
+            return Err(Error::MissingCredentials {
+                operation: OP,
+                needs: "an application JWT or a bearer token for silent authentication (not \
+                        HTTP Basic)",
+            });
+        }
         let reply = self
             .call(OP, async |raw| raw.new_request().body(body).send().await)
             .await?
@@ -84,7 +108,8 @@ impl Api {
         })
     }
 
-    /// Checks the code the user entered (4 to 10 letters and digits).
+    /// Checks the code the user entered (4 to 10 letters and digits). A `200` means the code
+    /// was accepted, with or without a body (without one, `request_id` is the one given).
     ///
     /// # Errors
     ///
@@ -122,12 +147,23 @@ impl Api {
             .call(operation, async |raw| {
                 raw.check_code().request_id(id).body(body).send().await
             })
-            .await?
-            .into_inner();
-        Ok(Checked {
-            request_id: reply.request_id.map(Into::into),
-            status: CheckedStatus::parse(reply.status.as_deref()),
-        })
+            .await;
+        match reply {
+            Ok(reply) => {
+                let reply = reply.into_inner();
+                Ok(Checked {
+                    request_id: reply.request_id.map(Into::into),
+                    status: CheckedStatus::parse(reply.status.as_deref()),
+                })
+            }
+            // A 200 is the code accepted, whatever came with it: an empty body says nothing
+            // more, and is not a reason to report a failure.
+            Err(error) if crate::call::is_empty_success(&error) => Ok(Checked {
+                request_id: Some(request_id.to_owned()),
+                status: CheckedStatus::Completed,
+            }),
+            Err(error) => Err(error),
+        }
     }
 
     /// Cancels a verification.
@@ -160,6 +196,47 @@ impl Api {
         })
         .await
         .map(drop)
+    }
+
+    /// Lifts the fraud-protection block on a mobile network for a while, as v1's
+    /// [`network_unblock`](crate::v1::Api::network_unblock) does; the network code is the one
+    /// a `blocked` summary callback names. The account needs Vonage to enable this.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), vonage_verify::Error> {
+    /// use vonage_verify::v2::NetworkUnblock;
+    ///
+    /// let client = vonage_verify::Client::from_env()?;
+    /// let unblocked = client
+    ///     .v2()
+    ///     .network_unblock(&NetworkUnblock::new("23410").unblock_duration(600))
+    ///     .await?;
+    /// println!("open until {:?}", unblocked.unblocked_until);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before sending for a duration out of 0 to 86400 seconds or an
+    /// empty network; [`Error::Problem`] for the API's refusals:
+    /// [`Forbidden`](crate::ProblemKind::Forbidden) without the capability,
+    /// [`NotFound`](crate::ProblemKind::NotFound) when the network has no block,
+    /// [`InvalidParameters`](crate::ProblemKind::InvalidParameters) for an unknown network.
+    pub async fn network_unblock(&self, request: &NetworkUnblock) -> Result<Unblocked, Error> {
+        const OP: &str = "network_unblock";
+        request.check(OP)?;
+        let rules = Rules { operation: OP };
+        let body = types::NetworkUnblockRequest {
+            network: parse(rules, "network", &request.network)?,
+            unblock_duration: request.unblock_duration.map(i64::from),
+        };
+        let reply = self
+            .call(OP, async |raw| {
+                raw.network_unblock().body(body).send().await
+            })
+            .await?
+            .into_inner();
+        Ok(Unblocked::new(reply.network, reply.unblocked_until))
     }
 
     /// Runs a generated call and reports its failure as the crate's [`Error`], completed with

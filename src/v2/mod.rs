@@ -12,6 +12,8 @@ pub use silent_auth::{SilentAuthCode, SilentAuthFailure};
 pub use start::{Channel, Checked, CheckedStatus, StartRequest, Started, Step};
 pub use templates::{Page, TemplateUpdate};
 
+pub use crate::unblock::{NetworkUnblock, Unblocked};
+
 use crate::auth::credentials::V2Auth;
 use crate::auth::{Accepted, Scheme};
 use crate::transport::{Service, send_through_transport};

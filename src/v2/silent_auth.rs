@@ -77,6 +77,12 @@ pub enum SilentAuthFailure {
         /// What was found.
         reason: String,
     },
+    /// The whole chain took longer than the client's timeout.
+    #[error("the redirects took longer than {}s in all", after.as_secs())]
+    TimedOut {
+        /// The deadline the chain had.
+        after: std::time::Duration,
+    },
 }
 
 #[derive(Deserialize)]
@@ -86,8 +92,25 @@ struct Carrier {
 }
 
 /// Follows `check_url` hop by hop with `http` (which must not follow redirects itself), until
-/// a URL carries a fragment, matches `redirect_url`, or a hop answers 200 with the code.
+/// a URL carries a fragment, matches `redirect_url`, or a hop answers 200 with the code; all
+/// of it within `deadline`.
 pub(crate) async fn complete(
+    transport: &Transport,
+    http: &reqwest::Client,
+    check_url: &str,
+    redirect_url: Option<&str>,
+    deadline: std::time::Duration,
+) -> Result<SilentAuthCode, Error> {
+    // Each hop has a timeout of its own; without one for the whole, a chain of slow hops
+    // could hold the caller for as many timeouts as it has hops.
+    tokio::time::timeout(deadline, follow(transport, http, check_url, redirect_url))
+        .await
+        .unwrap_or(Err(failure(SilentAuthFailure::TimedOut {
+            after: deadline,
+        })))
+}
+
+async fn follow(
     transport: &Transport,
     http: &reqwest::Client,
     check_url: &str,
@@ -143,17 +166,12 @@ pub(crate) async fn complete(
             url = location;
             continue;
         }
-        let (body, context) = crate::call::read_reply(transport, OPERATION, response).await?;
-        let carrier: Carrier = serde_json::from_slice(&body).map_err(|e| Error::Decode {
-            context: context.clone().with_body(&body),
-            reason: e.to_string(),
-        })?;
+        let reply = crate::call::read_reply(transport, OPERATION, response).await?;
+        let carrier: Carrier =
+            serde_json::from_slice(&reply.body).map_err(|e| reply.decode_error(e))?;
         return match (carrier.request_id, carrier.code) {
             (Some(request_id), Some(code)) => Ok(SilentAuthCode { request_id, code }),
-            _ => Err(Error::Decode {
-                context: context.with_body(&body),
-                reason: "the final reply has no request_id and code".into(),
-            }),
+            _ => Err(reply.decode_error("the final reply has no request_id and code")),
         };
     }
     Err(failure(SilentAuthFailure::TooManyRedirects))

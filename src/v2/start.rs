@@ -140,9 +140,10 @@ impl Step {
         Self::new(Channel::SilentAuth, to)
     }
 
-    /// A code by RCS to `to`, from the agent `from`.
-    pub fn rcs(to: impl Into<String>, from: impl Into<String>) -> Self {
-        Self::new(Channel::Rcs, to).from(from)
+    /// A code by RCS to `to`, from Vonage's default agent ("Vonage Verify"); add
+    /// [`from`](Self::from) to send from your own registered agent instead.
+    pub fn rcs(to: impl Into<String>) -> Self {
+        Self::new(Channel::Rcs, to)
     }
 
     /// The channel.
@@ -192,7 +193,11 @@ impl Step {
         self
     }
 
-    /// Silent auth: use Vonage's sandbox.
+    /// Silent auth: use Vonage's former sandbox.
+    #[deprecated(
+        note = "Vonage has deprecated the silent-auth sandbox: test with its Virtual Operator \
+                instead (numbers starting with country code 990, which the mock serves too)"
+    )]
     pub fn sandbox(mut self, sandbox: bool) -> Self {
         self.sandbox = Some(sandbox);
         self
@@ -283,7 +288,7 @@ impl Step {
             },
             Channel::Rcs => types::WorkflowStep::Rcs {
                 to: at.parse("to", &self.to)?,
-                from: at.parse("from", from()?)?,
+                from: at.optional("from", &self.from)?,
                 reuse_code,
             },
         })
@@ -429,6 +434,11 @@ impl StartRequest {
     pub fn fraud_check(mut self, check: bool) -> Self {
         self.fraud_check = Some(check);
         self
+    }
+
+    /// Whether a step of the workflow is silent authentication.
+    pub(crate) fn has_silent_auth(&self) -> bool {
+        self.steps.iter().any(|s| s.channel == Channel::SilentAuth)
     }
 
     pub(crate) fn to_wire(

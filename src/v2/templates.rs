@@ -487,11 +487,8 @@ impl Api {
         let response = transport
             .send(http, transport.operation(operation), request)
             .await?;
-        let (body, context) = crate::call::read_reply(transport, operation, response).await?;
-        let list: L = serde_json::from_slice(&body).map_err(|e| Error::Decode {
-            context: context.with_body(&body),
-            reason: e.to_string(),
-        })?;
+        let reply = crate::call::read_reply(transport, operation, response).await?;
+        let list: L = serde_json::from_slice(&reply.body).map_err(|e| reply.decode_error(e))?;
         Ok(list.into_page())
     }
 }

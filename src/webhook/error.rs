@@ -75,6 +75,13 @@ pub enum Error {
         /// How long ago.
         ago: Duration,
     },
+    /// The token has an `nbf` claim more than [`EXP_LEEWAY`](super::EXP_LEEWAY) ahead of the
+    /// verifier's clock: it is not valid yet.
+    #[error("the token is not valid for another {}s", ahead.as_secs())]
+    NotYetValid {
+        /// How far ahead of the verifier's clock.
+        ahead: Duration,
+    },
     /// `iss` is not the issuer the verifier expects.
     #[error("the token's issuer is not the expected one")]
     Issuer,

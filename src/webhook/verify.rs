@@ -23,7 +23,8 @@ pub const DEFAULT_WINDOW: Duration = Duration::from_secs(5 * 60);
 /// A token longer than this is refused before it is decoded; Vonage's are a few hundred bytes.
 const MAX_TOKEN_BYTES: usize = 8 * 1024;
 
-/// How long after `exp` a token is still taken, for clock skew (jsonwebtoken's default leeway).
+/// How long after `exp` a token is still taken, and how long before `nbf`, for clock skew
+/// (jsonwebtoken's default leeway).
 pub const EXP_LEEWAY: Duration = Duration::from_secs(60);
 
 /// Checks that callbacks come from Vonage.
@@ -38,8 +39,8 @@ pub const EXP_LEEWAY: Duration = Duration::from_secs(60);
 ///    [`api_key`](Self::api_key) and [`application_id`](Self::application_id), for those that
 ///    were given;
 /// 4. `iat` is within [`window`](Self::window) of the clock (five minutes by default) either
-///    way, and `exp`, which Vonage does not document and is not required, has not passed by
-///    more than [`EXP_LEEWAY`] if present;
+///    way; `exp`, which Vonage does not document and is not required, has not passed by more
+///    than [`EXP_LEEWAY`] if present; and `nbf`, if present, is not more than that ahead;
 /// 5. `payload_hash` is the hex SHA-256 of the body's exact bytes. Vonage's own sample hashes
 ///    the body after parsing and re-serialising it compactly, so a body whose bytes do not
 ///    match is also tried with the whitespace between JSON tokens removed (key order, strings
@@ -242,6 +243,13 @@ impl Verifier {
         {
             return Err(Error::Expired { ago });
         }
+        // RFC 7519 §4.1.5: a token must not be accepted before its `nbf`.
+        if let Some(not_before) = claims.not_before
+            && let Ok(ahead) = not_before.duration_since(now)
+            && ahead > EXP_LEEWAY
+        {
+            return Err(Error::NotYetValid { ahead });
+        }
         Ok(())
     }
 }
@@ -277,6 +285,8 @@ pub struct Claims {
     pub issued_at: SystemTime,
     /// When it expires (`exp`), if it says.
     pub expires_at: Option<SystemTime>,
+    /// When it becomes valid (`nbf`), if it says.
+    pub not_before: Option<SystemTime>,
     /// The token's unique id (`jti`): remember the ones seen to refuse a replayed callback.
     pub jti: Option<String>,
     /// Who issued it (`iss`), `Vonage` for real callbacks.
@@ -296,6 +306,7 @@ impl Claims {
         Ok(Self {
             issued_at,
             expires_at: time(claims.remove("exp"), "exp")?,
+            not_before: time(claims.remove("nbf"), "nbf")?,
             jti: text(claims.remove("jti"), "jti")?,
             iss: text(claims.remove("iss"), "iss")?,
             api_key: text(claims.remove("api_key"), "api_key")?,

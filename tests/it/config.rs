@@ -142,6 +142,36 @@ fn config_error(builder: ClientBuilder) -> ConfigError {
 }
 
 #[test]
+fn an_empty_api_key_or_secret_is_refused_when_building() {
+    for (key, secret) in [("abcd1234", ""), ("", "s3cr3t")] {
+        let error = config_error(Client::builder().api_key(ApiKey::new(key, secret)));
+        assert!(
+            matches!(
+                error,
+                ConfigError::Invalid {
+                    setting: "api_key",
+                    ..
+                }
+            ),
+            "{key:?}/{secret:?}: {error:?}"
+        );
+    }
+    Client::builder()
+        .api_key(ApiKey::new("abcd1234", "s3cr3t"))
+        .build()
+        .unwrap();
+}
+
+#[test]
+fn the_european_host_is_offered_by_name() {
+    let client = Client::builder()
+        .base_url(vonage_verify::EU_BASE_URL)
+        .build()
+        .unwrap();
+    assert_eq!(client.base_url().as_str(), "https://api-eu.vonage.com/");
+}
+
+#[test]
 fn contradictory_settings_are_refused_when_building() {
     let base_urls = [
         "api.nexmo.com",

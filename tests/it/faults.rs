@@ -10,6 +10,7 @@ use vonage_verify::v2::{StartRequest, Step};
 use vonage_verify::{Client, DEFAULT_MAX_RESPONSE_BYTES, Error};
 
 use crate::raw_server::{RawServer, head, response};
+use crate::support;
 
 const TIMEOUT: Duration = Duration::from_millis(300);
 const V1_ID: &str = "abcdef0123456789abcdef0123456789";
@@ -515,4 +516,69 @@ async fn deeply_nested_replies_are_decode_errors_not_stack_overflows() {
         assert!(matches!(error, Error::Status { .. }), "{path:?}: {error:?}");
     })
     .await;
+}
+
+/// A server (or a proxy) that echoes the request back in an error puts the client's secrets
+/// into the body an error quotes: the client masks its own secrets in every excerpt, in each
+/// form a request carries them.
+#[tokio::test]
+async fn an_echoed_request_does_not_show_the_secrets_in_errors() {
+    let echo = RawServer::start(|mut conn| async move {
+        if let Some(request) = conn.read_whole_request().await {
+            let _ = conn
+                .write(&response("400 Bad Request", "text/plain", &request))
+                .await;
+        }
+    })
+    .await;
+    let client = echo
+        .builder()
+        .application(support::APPLICATION_ID, support::private_key())
+        .build()
+        .unwrap();
+    let basic = echo
+        .builder()
+        .v2_auth(vonage_verify::V2Auth::Basic)
+        .build()
+        .unwrap();
+    let errors = [
+        // v1: the secret as a form field, percent-encoded (`s3cr3t%21`).
+        client
+            .v1()
+            .request(&vonage_verify::v1::VerifyRequest::new(
+                "447700900000",
+                "ACME",
+            ))
+            .await
+            .unwrap_err(),
+        // v2 with an application JWT.
+        client
+            .v2()
+            .start(&StartRequest::new("ACME").step(Step::sms("447700900000")))
+            .await
+            .unwrap_err(),
+        // v2 with HTTP Basic: the key and secret base64-encoded.
+        basic
+            .v2()
+            .cancel("c11236f4-00bf-4b89-84ba-88b25df97315")
+            .await
+            .unwrap_err(),
+    ];
+    let jwt =
+        vonage_verify::secrecy::ExposeSecret::expose_secret(&client.application_jwt().unwrap())
+            .to_owned();
+    for error in errors {
+        let excerpt = error.response().and_then(|r| r.body.clone()).unwrap();
+        assert!(excerpt.contains("[redacted]"), "{excerpt}");
+        for shown in [excerpt, error.to_string(), format!("{error:?}")] {
+            for secret in [
+                support::SECRET,
+                "s3cr3t%21",
+                "YWJjZDEyMzQ6czNjcjN0IQ==",
+                &jwt,
+            ] {
+                assert!(!shown.contains(secret), "{secret} in {shown}");
+            }
+        }
+    }
 }

@@ -498,3 +498,99 @@ async fn a_page_far_past_the_end_is_empty_not_a_crash() {
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["_embedded"]["templates"], json!([]));
 }
+
+/// v2's network unblock on the mock: its own literal path (not a check of a verification
+/// called `network-unblock`), a 200 as Vonage's guide shows, the duration as a number or as
+/// the string Vonage's own examples send, and v2's credentials.
+#[tokio::test]
+async fn v2_network_unblock_lifts_a_block_on_its_own_path() {
+    use vonage_verify::v2::NetworkUnblock;
+
+    let mock = MockServer::builder()
+        .clock(ManualClock::new())
+        .blocked_network("23410")
+        .blocked_network("23415")
+        .start()
+        .await
+        .unwrap();
+    let client = mock.client().unwrap();
+    let unblocked = client
+        .v2()
+        .network_unblock(&NetworkUnblock::new("23410").unblock_duration(600))
+        .await
+        .unwrap();
+    assert_eq!(unblocked.network.as_deref(), Some("23410"));
+    assert_eq!(
+        unblocked.unblocked_until.as_deref(),
+        Some("2026-09-21T14:23:20Z")
+    );
+    let again = client
+        .v2()
+        .network_unblock(&NetworkUnblock::new("23410"))
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&again), Some(&ProblemKind::NotFound), "{again}");
+
+    let by_hand = |body: serde_json::Value| {
+        reqwest::Client::new()
+            .post(format!("{}/v2/verify/network-unblock", mock.base_url()))
+            .basic_auth(MOCK_API_KEY, Some(vonage_verify::mock::MOCK_API_SECRET))
+            .json(&body)
+            .send()
+    };
+    let string_duration = by_hand(json!({"network": "23415", "unblock_duration": "3600"}))
+        .await
+        .unwrap();
+    assert_eq!(string_duration.status(), 200);
+    let body: serde_json::Value = string_duration.json().await.unwrap();
+    assert_eq!(body["unblocked_until"], "2026-09-21T15:13:20Z");
+    let too_long = by_hand(json!({"network": "23410", "unblock_duration": 86_401}))
+        .await
+        .unwrap();
+    assert_eq!(too_long.status(), 422);
+    let unauthorized = reqwest::Client::new()
+        .post(format!("{}/v2/verify/network-unblock", mock.base_url()))
+        .json(&json!({"network": "23410"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unauthorized.status(), 401);
+    // No verification was looked up: the path is unblock's alone.
+    assert!(mock.inbox().is_empty());
+}
+
+/// The mock follows the API of today: RCS without `from` (Vonage's default agent), email
+/// steps with addresses only, and silent authentication refused over HTTP Basic.
+#[tokio::test]
+async fn v2_starts_are_held_to_the_api_of_today() {
+    let mock = MockServer::start().await.unwrap();
+    let client = mock.client().unwrap();
+    client
+        .v2()
+        .start(&StartRequest::new("ACME").step(Step::rcs(NUMBER)))
+        .await
+        .expect("RCS through the default agent");
+
+    let email = |to: &str| json!({"brand": "ACME", "workflow": [{"channel": "email", "to": to}]});
+    assert_eq!(
+        refused_parameters(&mock, email("not an address")).await,
+        ["workflow[0]"]
+    );
+
+    let silent =
+        json!({"brand": "ACME", "workflow": [{"channel": "silent_auth", "to": "447700900009"}]});
+    let basic = reqwest::Client::new()
+        .post(format!("{}/v2/verify", mock.base_url()))
+        .basic_auth(MOCK_API_KEY, Some(vonage_verify::mock::MOCK_API_SECRET))
+        .json(&silent)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(basic.status(), 401);
+    // With the mock's own application (what `mock.client()` carries), it starts.
+    client
+        .v2()
+        .start(&StartRequest::new("ACME").step(Step::silent_auth("447700900009")))
+        .await
+        .expect("silent auth over a JWT");
+}

@@ -425,3 +425,100 @@ async fn a_silent_auth_code_gets_one_try() {
         ]
     );
 }
+
+/// Vonage's Virtual Operator, which replaced the silent-auth sandbox: numbers with country
+/// code 990 answer by their end (even: recognised; odd: another device's number; 99: the
+/// check fails), and a refused check moves the workflow on to its next step at once.
+#[tokio::test]
+async fn the_virtual_operators_numbers_answer_as_documented() {
+    use vonage_verify::Error;
+    use vonage_verify::v2::SilentAuthFailure;
+
+    let (mock, received) = mock_with_hooks(ManualClock::new()).await;
+    let client = mock.client().unwrap();
+    let app = "https://app.example/done";
+    let start = async |number: &str, fallback: bool| {
+        let step = Step::silent_auth(number);
+        let mut request = StartRequest::new("ACME");
+        if fallback {
+            request = request
+                .step(step.redirect_url(app))
+                .step(Step::sms("447700900031"));
+        } else {
+            request = request.step(step);
+        }
+        client.v2().start(&request).await.unwrap()
+    };
+
+    // Even: the carrier recognises the device, as for any other number.
+    let recognised = start("9902345602", false).await;
+    let code = client
+        .v2()
+        .complete_silent_auth(recognised.check_url.as_deref().unwrap(), None)
+        .await
+        .unwrap();
+    client
+        .v2()
+        .check_code(&recognised.request_id, &code.code)
+        .await
+        .unwrap();
+
+    // Odd: another device's number. The device hears so; the SMS step starts at once.
+    let rejected = start("9902345601", true).await;
+    let error = client
+        .v2()
+        .complete_silent_auth(rejected.check_url.as_deref().unwrap(), Some(app))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::SilentAuth(SilentAuthFailure::Refused { description, .. }) if description == "Device MSISDN does not match."),
+        "{error:?}"
+    );
+    let sms_code = mock.code(&rejected.request_id).unwrap();
+    client
+        .v2()
+        .check_code(&rejected.request_id, &sms_code)
+        .await
+        .expect("the SMS step took over");
+
+    // 99: the check cannot be completed; with no step left, the verification fails. Without
+    // a redirect URL the device gets a 412 problem.
+    let failed = start("9902345699", false).await;
+    let error = client
+        .v2()
+        .complete_silent_auth(failed.check_url.as_deref().unwrap(), None)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.problem().map(|p| &p.kind),
+        Some(&ProblemKind::PreconditionFailed),
+        "{error:?}"
+    );
+    let gone = client
+        .v2()
+        .check_code(&failed.request_id, "1234")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        gone.problem().map(|p| &p.kind),
+        Some(&ProblemKind::NotFound)
+    );
+
+    mock.deliveries().await;
+    assert_eq!(
+        story(&mock, &received),
+        [
+            "silent_auth action_pending with check_url",
+            "silent_auth completed",
+            "summary completed [silent_auth:completed]",
+            "silent_auth action_pending with check_url",
+            "silent_auth user_rejected",
+            "event sms completed",
+            "summary completed [silent_auth:user_rejected sms:completed]",
+            "silent_auth action_pending with check_url",
+            "silent_auth failed",
+            "summary failed [silent_auth:failed]",
+        ]
+    );
+    assert_eq!(mock.inbox()[1].channel, "silent_auth");
+}

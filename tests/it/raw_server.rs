@@ -134,6 +134,13 @@ impl Conn {
     /// Reads one request: the head, then as many body bytes as its Content-Length says.
     /// Returns the head, or nothing if the peer closed first.
     pub async fn read_request(&mut self) -> Option<String> {
+        let whole = self.read_whole_request().await?;
+        let head_end = whole.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+        Some(String::from_utf8_lossy(&whole[..head_end]).into_owned())
+    }
+
+    /// Reads one request, head and body, as it came.
+    pub async fn read_whole_request(&mut self) -> Option<Vec<u8>> {
         let mut seen = Vec::new();
         let mut buf = [0u8; 16 * 1024];
         let head_end = loop {
@@ -154,14 +161,13 @@ impl Conn {
             })
             .and_then(|value| value.trim().parse().ok())
             .unwrap_or(0);
-        let mut have = seen.len() - head_end;
-        while have < length {
+        while seen.len() - head_end < length {
             match self.socket.read(&mut buf).await {
                 Ok(0) | Err(_) => return None,
-                Ok(n) => have += n,
+                Ok(n) => seen.extend_from_slice(&buf[..n]),
             }
         }
-        Some(head)
+        Some(seen)
     }
 
     /// Reads whatever arrives first (a TLS hello, say), or nothing if the peer closed.

@@ -40,6 +40,16 @@ pub fn client(server: &MockServer) -> Client {
         .expect("valid test client")
 }
 
+/// A client aimed at `server` with the API key and an application, so v2 sends JWTs (what
+/// silent authentication needs).
+pub fn jwt_client(server: &MockServer) -> Client {
+    builder(server)
+        .api_key(api_key())
+        .application(APPLICATION_ID, private_key())
+        .build()
+        .expect("valid test client")
+}
+
 /// A server that answers every `method path` request with `status` and `body` as `content_type`.
 pub async fn replying(
     method: httpmock::Method,
@@ -71,6 +81,11 @@ impl ManualClock {
         Arc::new(Self(Mutex::new(
             SystemTime::UNIX_EPOCH + Duration::from_secs(1_790_000_000),
         )))
+    }
+
+    /// Starts at `time`.
+    pub fn at(time: SystemTime) -> Arc<Self> {
+        Arc::new(Self(Mutex::new(time)))
     }
 
     pub fn advance(&self, by: Duration) {

@@ -809,6 +809,11 @@ async fn check_search_psd2_and_unblock_limits() {
             "code {code}"
         );
     }
+    // A search needs an id: an empty one is no id (the API would get `request_id=`).
+    assert!(refused(async |api| api.search("").await.map(drop)).await);
+    assert!(!refused(async |api| api.search(ID).await.map(drop)).await);
+    assert!(refused(async |api| api.search_many([ID, ""]).await.map(drop)).await);
+    assert!(refused(async |api| api.search_many([""]).await.map(drop)).await);
     let ids = |n: usize| (0..n).map(|i| format!("{i:032x}")).collect::<Vec<_>>();
     for (count, refused_) in [(1, false), (10, false), (0, true), (11, true)] {
         let list = ids(count);

@@ -71,6 +71,8 @@ const CRIT_TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImNyaXQiOlsiZXhwIl
 const NULL_API_KEY_TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpYXQiOjE3OTAwMDAwMDAsImp0aSI6IjBmNGU1YjZhLTFjMmQtNGUzZi04YTliLTAwMDAwMDAwMDAxMyIsImlzcyI6IlZvbmFnZSIsInBheWxvYWRfaGFzaCI6ImVhZWNlMTZhMmY5MmY0YmJmYzMyNGFmNWYxNDBjNmQzNzg1YmYyZWNiZTUyYjVlYTljNDkyMTE5MjU4NmI2MzciLCJhcHBsaWNhdGlvbl9pZCI6ImFhYWFhYWFhLWJiYmItNGNjYy04ZGRkLTAxMjM0NTY3ODlhYiIsImFwaV9rZXkiOm51bGx9.6imdAECE73ZaUIpCa7p7QWFI73ZHRbF3IL07wESJlag";
 /// jti ..14, over EVENT, HMAC keyed with the empty string.
 const EMPTY_KEY_TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpYXQiOjE3OTAwMDAwMDAsImp0aSI6IjBmNGU1YjZhLTFjMmQtNGUzZi04YTliLTAwMDAwMDAwMDAxNCIsImlzcyI6IlZvbmFnZSIsInBheWxvYWRfaGFzaCI6ImVhZWNlMTZhMmY5MmY0YmJmYzMyNGFmNWYxNDBjNmQzNzg1YmYyZWNiZTUyYjVlYTljNDkyMTE5MjU4NmI2MzciLCJhcGlfa2V5IjoiYWJjZDEyMzQiLCJhcHBsaWNhdGlvbl9pZCI6ImFhYWFhYWFhLWJiYmItNGNjYy04ZGRkLTAxMjM0NTY3ODlhYiJ9.six_X6-rkQKS26wEmKlwEpnZBOZnpKoGZdqK6vVQFqg";
+/// jti ..15, over EVENT, plus `nbf: 1790000600` (ten minutes after `iat`).
+const NBF_TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpYXQiOjE3OTAwMDAwMDAsImp0aSI6IjBmNGU1YjZhLTFjMmQtNGUzZi04YTliLTAwMDAwMDAwMDAxNSIsImlzcyI6IlZvbmFnZSIsInBheWxvYWRfaGFzaCI6ImVhZWNlMTZhMmY5MmY0YmJmYzMyNGFmNWYxNDBjNmQzNzg1YmYyZWNiZTUyYjVlYTljNDkyMTE5MjU4NmI2MzciLCJhcGlfa2V5IjoiYWJjZDEyMzQiLCJhcHBsaWNhdGlvbl9pZCI6ImFhYWFhYWFhLWJiYmItNGNjYy04ZGRkLTAxMjM0NTY3ODlhYiIsIm5iZiI6MTc5MDAwMDYwMH0.I7korX_oZCXaXTkLblVHC9qmB0h0XwSz5RXr2Xhjsp8";
 
 /// A verifier for [`SECRET`] whose clock reads `iat + offset` seconds.
 fn verifier_at(offset: i64) -> Verifier {
@@ -316,6 +318,26 @@ fn exp_is_not_required_but_is_honoured() {
         matches!(expired, Err(Error::Expired { ago }) if ago.as_secs() == 61),
         "{expired:?}"
     );
+}
+
+#[test]
+fn a_token_is_not_taken_before_its_nbf() {
+    // RFC 7519: not before `nbf`, with the minute of leeway `exp` has for clock skew. (The
+    // window is widened so that `iat`, ten minutes before `nbf`, is not what refuses it.)
+    let token = bearer(NBF_TOKEN);
+    let at = |offset| verifier_at(offset).window(Duration::from_secs(3600));
+    let early = at(539).verify(&token, EVENT.as_bytes());
+    assert!(
+        matches!(early, Err(Error::NotYetValid { ahead }) if ahead.as_secs() == 61),
+        "{early:?}"
+    );
+    assert!(!early.unwrap_err().to_string().contains(NBF_TOKEN));
+    let claims = at(540).verify(&token, EVENT.as_bytes()).unwrap();
+    assert_eq!(
+        claims.not_before,
+        Some(SystemTime::UNIX_EPOCH + Duration::from_secs(IAT + 600))
+    );
+    at(600).verify(&token, EVENT.as_bytes()).unwrap();
 }
 
 #[test]

@@ -90,6 +90,17 @@ pub fn check(root: &Path, api: Option<&str>, text: &str) -> Report {
             shape.roots.join("> or <")
         )
     }));
+    for operation in redirecting_reads(text) {
+        let message = format!(
+            "operation `{operation}` is a GET that answers with a redirect: the retry policy \
+             would resend it as a read; say `x-safe: false` (it acts, as a carrier's check does) \
+             or `x-safe: true`"
+        );
+        match api {
+            Some(_) => report.error(message),
+            None => report.warning(message),
+        }
+    }
     let Some(api) = api else {
         return report;
     };
@@ -176,6 +187,33 @@ pub fn check(root: &Path, api: Option<&str>, text: &str) -> Report {
     report
 }
 
+/// The `operationId`s of GET and HEAD operations that declare a redirect (a 3xx reply) and do
+/// not say with `x-safe` whether they only read. A read of an API does not send its caller
+/// elsewhere; a URL that does is a step of some flow, and sending it twice may act twice.
+fn redirecting_reads(text: &str) -> Vec<String> {
+    let Ok(mut doc) = codegen::load::parse(text) else {
+        return Vec::new();
+    };
+    codegen::walk::operations_mut(&mut doc)
+        .into_iter()
+        .filter(|(_, method, op)| {
+            matches!(*method, "get" | "head")
+                && !op
+                    .extensions
+                    .contains_key(codegen::generate::SAFE_EXTENSION)
+                && op.responses.responses.keys().any(|status| {
+                    matches!(status, openapiv3::StatusCode::Code(code) if (300..400).contains(code))
+                        || matches!(status, openapiv3::StatusCode::Range(3))
+                })
+        })
+        .map(|(path, method, op)| {
+            op.operation_id
+                .clone()
+                .unwrap_or_else(|| format!("{} {path}", method.to_uppercase()))
+        })
+        .collect()
+}
+
 /// `specs/wrapped.yml` for `api`: generated method name to the typed methods wrapping it.
 pub fn wrapped(root: &Path, api: &str) -> Result<BTreeMap<String, Vec<String>>, String> {
     let path = root.join("specs/wrapped.yml");
@@ -224,6 +262,24 @@ mod tests {
             sources.keys()
         );
         assert!(!sources.keys().any(|path| path.ends_with("raw.rs")));
+    }
+
+    #[test]
+    fn a_get_that_redirects_must_say_whether_it_is_safe() {
+        let spec = |extension: &str| {
+            format!(
+                "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /check:\n    get:\n      operationId: follow\n{extension}      responses:\n        '302': {{description: on}}\n  /read:\n    get:\n      operationId: read\n      responses:\n        '200': {{description: ok}}\n"
+            )
+        };
+        assert_eq!(redirecting_reads(&spec("")), ["follow"]);
+        assert!(redirecting_reads(&spec("      x-safe: false\n")).is_empty());
+        let report = check(&crate::workspace_root(), None, &spec(""));
+        assert!(report.passed(), "only a warning without --api");
+        assert!(
+            report.problems[0].message.contains("`follow`"),
+            "{:?}",
+            report.problems
+        );
     }
 
     #[test]

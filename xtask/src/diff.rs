@@ -134,6 +134,12 @@ impl<'a> Flattener<'a> {
                 "security".into(),
                 security.map_or_else(|| "(none)".into(), describe_security),
             );
+            // Extensions the generator reads (`x-safe`) change what the client does.
+            for (name, value) in operation.as_object().into_iter().flatten() {
+                if name.starts_with("x-") {
+                    attrs.insert(name.clone(), text(value));
+                }
+            }
             self.facts.insert(vec![base.clone()], attrs);
 
             // Operation parameters override path-level ones with the same name and location.
@@ -580,6 +586,17 @@ mod tests {
                 "~ POST /things > request > application/json > n: maximum 10 -> 20",
                 "+ POST /things > request > application/json > new",
             ]
+        );
+    }
+
+    #[test]
+    fn operation_extensions_are_changes() {
+        let thing = json!({"type": "string"});
+        let mut marked = spec(thing.clone());
+        marked["paths"]["/things"]["post"]["x-safe"] = json!(false);
+        assert_eq!(
+            lines(&marked, &spec(thing)),
+            ["~ POST /things: x-safe false -> (none)"]
         );
     }
 

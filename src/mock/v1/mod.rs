@@ -4,11 +4,10 @@
 //! v1 reports most failures as HTTP 200 with a non-zero `status`; each handler builds one
 //! [`Reply`] and the format segment of the path decides how it is written.
 
-mod fields;
+pub(crate) mod fields;
 mod lookup;
 mod reply;
 mod start;
-mod unblock;
 
 use std::sync::Arc;
 
@@ -24,5 +23,5 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route("/verify/check/{format}", post(lookup::check))
         .route("/verify/search/{format}", get(lookup::search))
         .route("/verify/control/{format}", post(lookup::control))
-        .route("/verify/network-unblock", post(unblock::unblock))
+        .route("/verify/network-unblock", post(super::unblock::v1))
 }

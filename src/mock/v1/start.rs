@@ -10,7 +10,7 @@ use axum::response::Response;
 use super::fields::{Form, conform, field, form, gate, integer, invalid, missing};
 use super::reply::{Format, Reply};
 use crate::mock::shared::AppState;
-use crate::mock::state::{Api, Stage, Verification, digits};
+use crate::mock::state::{Api, Carrier, Stage, Verification, digits};
 use crate::v1::raw::types as spec;
 
 const REQUEST: &str = "verify_request";
@@ -188,6 +188,8 @@ fn started(shared: &crate::mock::shared::Shared, start: Start) -> Reply {
         channel_timeout: start.wait,
         redirect_url: None,
         silent_code_issued: false,
+        carrier: Carrier::Recognised,
+        ended_steps: Vec::new(),
         expires: now + Duration::from_secs(start.pin_expiry),
         finished: None,
         stage: Stage::InProgress,

@@ -1,4 +1,4 @@
-//! Network unblock: lifts a block the test set up with
+//! Network unblock, on v1 and v2: lifts a block the test set up with
 //! [`MockServerBuilder::blocked_network`](crate::mock::MockServerBuilder::blocked_network).
 
 use std::time::Duration;
@@ -10,9 +10,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::fields::form;
-use crate::mock::problem::typed;
-use crate::mock::shared::AppState;
+use super::problem::typed;
+use super::shared::{AppState, Shared};
+use super::v1::fields::form;
 
 /// The `type` of each documented error, as the spec's examples give them.
 const NOT_FOUND: &str = "https://developer.vonage.com/api-errors#bad-request";
@@ -22,7 +22,8 @@ const UNAUTHORIZED: &str = "https://developer.vonage.com/api-errors#unauthorized
 const MAX_DURATION: u64 = 86_400;
 const DEFAULT_DURATION: u64 = 3_600;
 
-pub(crate) async fn unblock(
+/// v1's `POST /verify/network-unblock`, which answers 202.
+pub(crate) async fn v1(
     State(shared): AppState,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
@@ -38,7 +39,19 @@ pub(crate) async fn unblock(
             json!({}),
         );
     }
-    let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    lift(&shared, &body, StatusCode::ACCEPTED)
+}
+
+/// v2's `POST /v2/verify/network-unblock` (its credentials checked with every v2 route's),
+/// which answers 200 as Vonage's guide shows.
+pub(crate) async fn v2(State(shared): AppState, body: Bytes) -> Response {
+    lift(&shared, &body, StatusCode::OK)
+}
+
+/// Lifts the block `body` names, answering `success` with when it comes back. The duration
+/// is taken as an integer or as a string of digits: Vonage's own examples send it as a string.
+fn lift(shared: &Shared, body: &[u8], success: StatusCode) -> Response {
+    let request: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     let unprocessable = |title: &str, detail: &str, name: &str, reason: &str| {
         typed(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -58,7 +71,11 @@ pub(crate) async fn unblock(
     };
     let duration = match &request["unblock_duration"] {
         Value::Null => DEFAULT_DURATION,
-        value => match value.as_u64().filter(|n| *n <= MAX_DURATION) {
+        value => match value
+            .as_u64()
+            .or_else(|| value.as_str().and_then(|text| text.parse().ok()))
+            .filter(|n| *n <= MAX_DURATION)
+        {
             Some(n) => n,
             None => {
                 return unprocessable(
@@ -82,7 +99,7 @@ pub(crate) async fn unblock(
     }
     let until = chrono::DateTime::<chrono::Utc>::from(now + Duration::from_secs(duration));
     (
-        StatusCode::ACCEPTED,
+        success,
         Json(json!({
             "network": network,
             "unblocked_until": until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
