@@ -1,7 +1,8 @@
 //! Generates the raw API clients from the OpenAPI specs under `specs/` at compile time.
 //!
 //! The pipeline itself lives in `codegen/` (shared with `cargo xtask specs check`); this script
-//! only picks the spec files, runs it, and writes the results into `OUT_DIR`.
+//! only picks the spec files and their overlays (`codegen/apis.rs`), runs it, and writes the
+//! results into `OUT_DIR`.
 
 // `cargo xtask` reads the parts this script does not (pass descriptions, notes).
 #[allow(dead_code)]
@@ -11,33 +12,13 @@ mod codegen;
 use std::env;
 use std::path::{Path, PathBuf};
 
-/// One API of the crate: its spec and the variable that points the build at another copy.
-struct Api {
-    name: &'static str,
-    spec: &'static str,
-    env: &'static str,
-}
-
-const APIS: &[Api] = &[
-    Api {
-        name: "v1",
-        spec: "specs/verify-v1.yml",
-        env: "VONAGE_VERIFY_SPEC_V1",
-    },
-    Api {
-        name: "v2",
-        spec: "specs/verify-v2.yml",
-        env: "VONAGE_VERIFY_SPEC_V2",
-    },
-];
-
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=codegen");
     let root =
         PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    for api in APIS {
+    for api in codegen::apis::APIS {
         if let Err(message) = build(api, &root, &out) {
             // A plain message instead of a panic backtrace: this is what users see after
             // dropping in a new spec.
@@ -50,8 +31,12 @@ fn main() {
     }
 }
 
-fn build(api: &Api, root: &Path, out: &Path) -> Result<(), String> {
+fn build(api: &codegen::apis::Api, root: &Path, out: &Path) -> Result<(), String> {
     println!("cargo:rerun-if-env-changed={}", api.env);
+    for overlay in api.overlays {
+        println!("cargo:rerun-if-changed={}", root.join(overlay).display());
+    }
+    let overlays = api.overlays(root).map_err(|e| e.to_string())?;
     // A relative override is taken from the package root, where cargo runs this script.
     let spec = match env::var_os(api.env) {
         Some(path) => root.join(path),
@@ -59,7 +44,7 @@ fn build(api: &Api, root: &Path, out: &Path) -> Result<(), String> {
     };
     println!("cargo:rerun-if-changed={}", spec.display());
     let text = std::fs::read_to_string(&spec).map_err(|e| format!("{}: {e}", spec.display()))?;
-    let generated = codegen::run(&text, &codegen::Config::default())
+    let generated = codegen::run(&text, &overlays, &codegen::Config::default())
         .map_err(|e| format!("{}: {e}", spec.display()))?;
     write(
         &out.join(format!("verify_{}.rs", api.name)),
@@ -79,9 +64,14 @@ fn build(api: &Api, root: &Path, out: &Path) -> Result<(), String> {
 fn operations_source(ops: &[codegen::Operation]) -> String {
     let mut s = String::from("&[\n");
     for op in ops {
+        let security: Vec<String> = op
+            .security
+            .iter()
+            .map(|kind| format!("crate::spec::Security::{kind}"))
+            .collect();
         s.push_str(&format!(
-            "    crate::spec::Operation {{ id: {:?}, method_name: {:?}, http_method: {:?}, path: {:?}, authenticated: {}, safe: {} }},\n",
-            op.id, op.method_name, op.http_method, op.path, op.authenticated, op.safe
+            "    crate::spec::Operation {{ id: {:?}, method_name: {:?}, http_method: {:?}, path: {:?}, authenticated: {}, safe: {}, security: &[{}] }},\n",
+            op.id, op.method_name, op.http_method, op.path, op.authenticated, op.safe, security.join(", ")
         ));
     }
     s.push(']');

@@ -25,6 +25,9 @@ pub struct Operation {
     /// methods (`GET`, `HEAD`), unless the operation says `x-safe: false`, as a `GET` that
     /// acts must (a carrier's one-time check, for one).
     pub safe: bool,
+    /// The kinds of credential its security requirement names (`Basic`, `Bearer`, `ApiKey`),
+    /// without repeats; empty when the spec names none, and then any the API takes will do.
+    pub security: Vec<&'static str>,
 }
 
 /// The extension that marks an operation whose method is safe but whose effect is not.
@@ -88,8 +91,8 @@ pub fn client_source(doc: &OpenAPI, config: &Config) -> Result<String, PipelineE
 }
 
 /// Lists the operations of a normalised document, refusing ones progenitor could not name.
-pub fn operations(doc: &OpenAPI) -> Result<Vec<Operation>, PipelineError> {
-    let mut doc = doc.clone();
+pub fn operations(original: &OpenAPI) -> Result<Vec<Operation>, PipelineError> {
+    let mut doc = original.clone();
     let default_security = doc.security.clone();
     let mut out = Vec::new();
     for (path, method, op) in walk::operations_mut(&mut doc) {
@@ -100,6 +103,19 @@ pub fn operations(doc: &OpenAPI) -> Result<Vec<Operation>, PipelineError> {
             ))
         })?;
         let security = op.security.as_ref().or(default_security.as_ref());
+        let kinds = security.map_or_else(Vec::new, |requirements| {
+            let mut kinds = Vec::new();
+            for requirement in requirements {
+                for name in requirement.keys() {
+                    if let Some(kind) = credential_kind(original, name)
+                        && !kinds.contains(&kind)
+                    {
+                        kinds.push(kind);
+                    }
+                }
+            }
+            kinds
+        });
         let safe_method = matches!(method, "get" | "head");
         let marked_unsafe = op.extensions.get(SAFE_EXTENSION) == Some(&serde_json::json!(false));
         out.push(Operation {
@@ -109,9 +125,32 @@ pub fn operations(doc: &OpenAPI) -> Result<Vec<Operation>, PipelineError> {
             path,
             authenticated: security.is_none_or(|s| !s.is_empty()),
             safe: safe_method && !marked_unsafe,
+            security: kinds,
         });
     }
     Ok(out)
+}
+
+/// The kind of credential the security scheme `name` stands for: `Basic` or `Bearer` for HTTP
+/// schemes, `Bearer` for OAuth 2 and OpenID Connect (tokens), `ApiKey` for keys in a query,
+/// header or cookie. `None` for a scheme the document does not define.
+fn credential_kind(doc: &OpenAPI, name: &str) -> Option<&'static str> {
+    use openapiv3::{ReferenceOr, SecurityScheme};
+    let scheme = doc.components.as_ref()?.security_schemes.get(name)?;
+    match scheme {
+        ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. }) => {
+            match scheme.to_ascii_lowercase().as_str() {
+                "basic" => Some("Basic"),
+                "bearer" => Some("Bearer"),
+                _ => None,
+            }
+        }
+        ReferenceOr::Item(SecurityScheme::APIKey { .. }) => Some("ApiKey"),
+        ReferenceOr::Item(SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. }) => {
+            Some("Bearer")
+        }
+        ReferenceOr::Reference { .. } => None,
+    }
 }
 
 /// progenitor's method naming (it uses heck too), so names match `OperationInfo::operation_id`.
@@ -178,6 +217,41 @@ paths:
             .map(|(name, safe)| (name.to_owned(), safe))
             .collect::<Vec<_>>();
         assert_eq!(safe, expected);
+    }
+
+    #[test]
+    fn operations_name_the_credentials_their_security_takes() {
+        let doc = crate::codegen::load::parse(
+            r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+security: [{basic: []}, {key: [], secret: []}]
+paths:
+  /a: {post: {operationId: form, responses: {'200': {description: ok}}}}
+  /b: {get: {operationId: search, security: [{basic: []}], responses: {'200': {description: ok}}}}
+  /c: {get: {operationId: token, security: [{basic: []}, {bearer: []}, {undefined: []}], responses: {'200': {description: ok}}}}
+components:
+  securitySchemes:
+    basic: {type: http, scheme: Basic}
+    bearer: {type: http, scheme: bearer, bearerFormat: JWT}
+    key: {type: apiKey, in: query, name: api_key}
+    secret: {type: apiKey, in: query, name: api_secret}
+"#,
+        )
+        .unwrap();
+        let kinds: Vec<_> = operations(&doc)
+            .unwrap()
+            .into_iter()
+            .map(|o| (o.method_name, o.security))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("form".to_owned(), vec!["Basic", "ApiKey"]),
+                ("search".to_owned(), vec!["Basic"]),
+                ("token".to_owned(), vec!["Basic", "Bearer"]),
+            ]
+        );
     }
 
     #[test]

@@ -8,14 +8,24 @@ use super::PipelineError;
 
 /// Parses JSON or YAML text and checks the OpenAPI version.
 pub fn parse(text: &str) -> Result<OpenAPI, PipelineError> {
+    parse_value(value(text)?)
+}
+
+/// JSON or YAML text as a value that keeps the order of keys (YAML's mapping keys all made
+/// strings): the generated code follows the spec's order.
+pub fn value(text: &str) -> Result<serde_norway::Value, PipelineError> {
     // JSON is a subset of YAML, but serde_json's errors are far clearer for the portal's JSON files.
-    let doc: OpenAPI = if text.trim_start().starts_with('{') {
-        serde_json::from_str(text).map_err(|e| PipelineError::Parse(e.to_string()))?
+    if text.trim_start().starts_with('{') {
+        serde_json::from_str(text).map_err(|e| PipelineError::Parse(e.to_string()))
     } else {
-        yaml_value(text)
-            .and_then(|value| serde_norway::from_value(value).map_err(|e| e.to_string()))
-            .map_err(PipelineError::Parse)?
-    };
+        yaml_value(text).map_err(PipelineError::Parse)
+    }
+}
+
+/// A document read by [`value`] (and changed by overlays, say) as OpenAPI, its version checked.
+pub fn parse_value(value: serde_norway::Value) -> Result<OpenAPI, PipelineError> {
+    let doc: OpenAPI =
+        serde_norway::from_value(value).map_err(|e| PipelineError::Parse(e.to_string()))?;
     // progenitor only understands 3.0.x; checking here gives a message instead of its error text.
     if !doc.openapi.starts_with("3.0.") {
         return Err(PipelineError::Unsupported(format!(
@@ -134,7 +144,8 @@ mod tests {
         let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        200:\n          description: ok\n";
         let doc = parse(yaml).unwrap();
         assert!(doc.paths.paths.contains_key("/a"));
-        assert_eq!(super::super::xml::shapes(yaml).unwrap().len(), 0);
+        let json = serde_json::to_value(value(yaml).unwrap()).unwrap();
+        assert_eq!(super::super::xml::shapes(&json).len(), 0);
     }
 
     #[test]

@@ -6,8 +6,10 @@
 //! It is a plain module rather than a crate so that publishing `vonage-verify` does not require
 //! publishing the generator too.
 
+pub mod apis;
 pub mod generate;
 pub mod load;
+pub mod overlay;
 pub mod passes;
 pub mod walk;
 pub mod xml;
@@ -15,6 +17,7 @@ pub mod xml;
 use std::fmt;
 
 pub use generate::Operation;
+pub use overlay::Overlay;
 
 /// Knobs of the pipeline that are not read from the spec itself.
 #[derive(Debug, Clone)]
@@ -45,7 +48,8 @@ pub struct Generated {
     pub code: String,
     /// Every operation the client exposes, in spec order.
     pub operations: Vec<Operation>,
-    /// One line per change a pass made, prefixed with the pass's name.
+    /// One line per overlay action (what it did), then one per change a pass made, each
+    /// prefixed with the action's or the pass's name.
     pub notes: Vec<String>,
     /// The XML form of each operation that declares XML replies, from the spec as written.
     pub xml: Vec<xml::Shape>,
@@ -60,6 +64,8 @@ pub enum PipelineError {
     Unsupported(String),
     /// progenitor refused the normalised document or panicked on it.
     Generate(String),
+    /// An overlay cannot be read, or one of its actions selects nothing.
+    Overlay(String),
     /// The generated tokens did not parse as a Rust file.
     Format(String),
 }
@@ -70,6 +76,7 @@ impl fmt::Display for PipelineError {
             Self::Parse(m) => write!(f, "cannot parse the spec: {m}"),
             Self::Unsupported(m) => write!(f, "unsupported spec: {m}"),
             Self::Generate(m) => write!(f, "progenitor failed on the normalised spec: {m}"),
+            Self::Overlay(m) => write!(f, "overlay: {m}"),
             Self::Format(m) => write!(f, "generated code does not parse: {m}"),
         }
     }
@@ -77,12 +84,31 @@ impl fmt::Display for PipelineError {
 
 impl std::error::Error for PipelineError {}
 
-/// Runs the whole pipeline on the text of a spec (JSON or YAML).
-pub fn run(text: &str, config: &Config) -> Result<Generated, PipelineError> {
-    let mut doc = load::parse(text)?;
-    // Read before normalising: the passes keep only the JSON replies progenitor generates.
-    let xml = xml::shapes(text)?;
-    let notes = passes::normalise(&mut doc, config);
+/// The spec as the pipeline sees it: `text` (JSON or YAML) with `overlays` applied, in order;
+/// and what each overlay action did, by name.
+pub fn effective(
+    text: &str,
+    overlays: &[Overlay],
+) -> Result<(serde_norway::Value, Vec<(String, overlay::Outcome)>), PipelineError> {
+    let mut doc = load::value(text)?;
+    let outcomes = overlay::apply(&mut doc, overlays)?;
+    Ok((doc, outcomes))
+}
+
+/// Runs the whole pipeline on the text of a spec (JSON or YAML): overlays, normalisation,
+/// generation, formatting.
+pub fn run(text: &str, overlays: &[Overlay], config: &Config) -> Result<Generated, PipelineError> {
+    let (value, outcomes) = effective(text, overlays)?;
+    let mut notes: Vec<String> = outcomes
+        .into_iter()
+        .map(|(name, outcome)| format!("overlay {name}: {outcome}"))
+        .collect();
+    // Read before normalising: the passes keep only the JSON replies progenitor generates (and
+    // openapiv3 drops `xml` annotations).
+    let json = serde_json::to_value(&value).map_err(|e| PipelineError::Parse(e.to_string()))?;
+    let xml = xml::shapes(&json);
+    let mut doc = load::parse_value(value)?;
+    notes.extend(passes::normalise(&mut doc, config));
     let operations = generate::operations(&doc)?;
     let code = generate::client_source(&doc, config)?;
     Ok(Generated {

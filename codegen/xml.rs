@@ -10,8 +10,6 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
-use super::PipelineError;
-
 /// How deep nested schemas are followed; Verify's replies are three levels deep.
 const MAX_DEPTH: usize = 8;
 
@@ -53,15 +51,9 @@ pub enum Kind {
     },
 }
 
-/// The XML shapes of every operation that declares a `text/xml` reply.
-pub fn shapes(text: &str) -> Result<Vec<Shape>, PipelineError> {
-    let doc: Value = if text.trim_start().starts_with('{') {
-        serde_json::from_str(text).map_err(|e| PipelineError::Parse(e.to_string()))?
-    } else {
-        super::load::yaml_value(text)
-            .and_then(|value| serde_json::to_value(value).map_err(|e| e.to_string()))
-            .map_err(PipelineError::Parse)?
-    };
+/// The XML shapes of every operation of `doc` (the spec as read, overlays applied) that
+/// declares a `text/xml` reply.
+pub fn shapes(doc: &Value) -> Vec<Shape> {
     let mut out = Vec::new();
     let paths = doc.get("paths").and_then(Value::as_object);
     for item in paths.into_iter().flat_map(Map::values) {
@@ -81,12 +73,12 @@ pub fn shapes(text: &str) -> Result<Vec<Shape>, PipelineError> {
                 fields: Vec::new(),
             };
             for schema in xml_schemas {
-                for (name, alternative) in alternatives(&doc, schema) {
+                for (name, alternative) in alternatives(doc, schema) {
                     let root = xml_name(alternative).or(name).unwrap_or("response");
                     if !shape.roots.iter().any(|r| r == root) {
                         shape.roots.push(root.to_owned());
                     }
-                    merge(&mut shape.fields, fields(&doc, alternative, 0));
+                    merge(&mut shape.fields, fields(doc, alternative, 0));
                 }
             }
             if !shape.roots.is_empty() {
@@ -94,7 +86,7 @@ pub fn shapes(text: &str) -> Result<Vec<Shape>, PipelineError> {
             }
         }
     }
-    Ok(out)
+    out
 }
 
 /// The schemas a reply may be, with their component names: each `oneOf`/`anyOf` member, or
@@ -309,7 +301,8 @@ components:
 
     #[test]
     fn roots_wrappers_and_item_names_come_from_the_annotations() {
-        let shapes = shapes(SPEC).unwrap();
+        let shapes =
+            shapes(&serde_json::to_value(crate::codegen::load::value(SPEC).unwrap()).unwrap());
         assert_eq!(shapes.len(), 1, "operations without text/xml have no shape");
         let shape = &shapes[0];
         assert_eq!(shape.operation, "verify_search");
@@ -349,7 +342,8 @@ components:
 
     #[test]
     fn the_table_renders_as_a_rust_expression() {
-        let source = source(&shapes(SPEC).unwrap(), "m");
+        let json = serde_json::to_value(crate::codegen::load::value(SPEC).unwrap()).unwrap();
+        let source = source(&shapes(&json), "m");
         assert!(
             source.starts_with("&[\nm::Shape { operation: \"verify_search\""),
             "{source}"

@@ -19,8 +19,10 @@ pub(crate) const BODY_EXCERPT_BYTES: usize = 1024;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The configuration is unusable: reported when the client is built, or by
-    /// [`Client::application_jwt`](crate::Client::application_jwt) when the key cannot sign.
+    /// The configuration is unusable: reported when the client is built, by
+    /// [`Client::application_jwt`](crate::Client::application_jwt) when the key cannot sign,
+    /// or before sending a request the configuration rules out (silent authentication with
+    /// [`V2Auth::Basic`](crate::V2Auth::Basic) pinned).
     #[error(transparent)]
     Config(#[from] ConfigError),
 

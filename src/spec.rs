@@ -18,6 +18,22 @@ pub struct Operation {
     /// cannot act twice: a `GET` or `HEAD` that the spec does not mark `x-safe: false`
     /// (RFC 9110's safe methods, less a `GET` that acts, such as a carrier's one-time check).
     pub safe: bool,
+    /// The kinds of credential the spec's security requirement for the operation names;
+    /// empty when the spec names none (Vonage's v1 document declares no security at all), and
+    /// then any credential the API takes will do.
+    pub security: &'static [Security],
+}
+
+/// A kind of credential a spec's security scheme stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Security {
+    /// HTTP Basic: the API key and secret.
+    Basic,
+    /// A bearer token: an application JWT, or a token from elsewhere.
+    Bearer,
+    /// An API key (with its secret) in a field or parameter of the request.
+    ApiKey,
 }
 
 /// The XML form of each v1 reply, read from the spec's `xml` annotations by the build

@@ -21,6 +21,7 @@ use secrecy::ExposeSecret as _;
 use self::credentials::{ApiKey, BearerToken, authorization_value};
 use self::jwt::TokenSource;
 use crate::error::{ConfigError, Error, Mask};
+use crate::spec::Security;
 
 /// One way of presenting credentials.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +54,19 @@ pub(crate) struct Credentials {
     /// `None` for a credential that cannot be a header value.
     basic_header: Option<HeaderValue>,
     bearer_header: Option<HeaderValue>,
+}
+
+impl Scheme {
+    /// Whether a spec whose security names `allowed` (for one operation) lets this scheme
+    /// through; a spec that names none lets every scheme through.
+    pub(crate) fn allowed_by(self, allowed: &[Security]) -> bool {
+        let kind = match self {
+            Scheme::FormFields => Security::ApiKey,
+            Scheme::Basic => Security::Basic,
+            Scheme::Bearer | Scheme::Jwt => Security::Bearer,
+        };
+        allowed.is_empty() || allowed.contains(&kind)
+    }
 }
 
 impl Credentials {
@@ -112,13 +126,15 @@ impl Credentials {
         }
     }
 
-    /// Adds to `request` the first of `accepted`'s schemes this client has credentials for.
-    /// Form fields count only when the body is a form held in memory and `body_stays` (the
-    /// HTTP client re-sends bodies only within the origin): reqwest drops `Authorization` on
-    /// a redirect to another host, but would re-send a body holding the secret.
+    /// Adds to `request` the first of `accepted`'s schemes that the operation's spec allows
+    /// (`allowed`, see [`Scheme::allowed_by`]) and this client has credentials for. Form
+    /// fields count only when the body is a form held in memory and `body_stays` (the HTTP
+    /// client re-sends bodies only within the origin): reqwest drops `Authorization` on a
+    /// redirect to another host, but would re-send a body holding the secret.
     pub(crate) fn attach(
         &self,
         accepted: &Accepted,
+        allowed: &[Security],
         operation: &'static str,
         request: &mut reqwest::Request,
         body_stays: bool,
@@ -126,6 +142,7 @@ impl Credentials {
         let (scheme, presented) = accepted
             .schemes
             .iter()
+            .filter(|scheme| scheme.allowed_by(allowed))
             .find_map(|&scheme| Some((scheme, self.present(scheme, request, body_stays)?)))
             .ok_or(Error::MissingCredentials {
                 operation,

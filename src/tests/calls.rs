@@ -356,3 +356,59 @@ async fn a_recording_transport_takes_error_replies_and_leaves_successes() {
         r#"{"title": "Not Found"}"#
     );
 }
+
+/// Which credentials a request carries follows the spec it was generated from: a form POST
+/// gets the key and secret as fields where the spec allows an API key, and HTTP Basic where
+/// it allows Basic alone (as Vonage's portal copy of v1 declares for every call).
+#[tokio::test]
+async fn the_spec_s_security_decides_between_form_fields_and_basic() {
+    use crate::spec::{Operation, Security};
+
+    static FORM_OR_BASIC: [Operation; 1] = [Operation {
+        id: "verifyRequest",
+        method_name: "verify_request",
+        http_method: "POST",
+        path: "/verify/json",
+        authenticated: true,
+        safe: false,
+        security: &[Security::Basic, Security::ApiKey],
+    }];
+    static BASIC_ONLY: [Operation; 1] = [Operation {
+        security: &[Security::Basic],
+        ..FORM_OR_BASIC[0]
+    }];
+    let server = MockServer::start_async().await;
+    let fields = server
+        .mock_async(|when, then| {
+            when.header_missing("authorization")
+                .body_includes("api_secret=");
+            then.status(200);
+        })
+        .await;
+    let basic = server
+        .mock_async(|when, then| {
+            when.header_exists("authorization")
+                .body_excludes("api_secret");
+            then.status(200);
+        })
+        .await;
+    let client = everything(&server).build().unwrap();
+    let v1 = progenitor_client::ClientInfo::inner(client.v1().raw());
+    let http = progenitor_client::ClientInfo::client(client.v1().raw());
+    for table in [&FORM_OR_BASIC, &BASIC_ONLY] {
+        let transport = v1.serving(crate::transport::Service {
+            operations: table,
+            ..crate::v1::SERVICE
+        });
+        let request = http
+            .post(server.url("/verify/json"))
+            .form(&[("number", "447700900000")])
+            .build()
+            .unwrap();
+        transport.send(http, &table[0], request).await.unwrap();
+    }
+    assert_eq!(
+        (fields.calls_async().await, basic.calls_async().await),
+        (1, 1)
+    );
+}

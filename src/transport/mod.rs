@@ -71,6 +71,7 @@ const UNLISTED: Operation = Operation {
     path: "",
     authenticated: false,
     safe: false,
+    security: &[],
 };
 
 /// What every request of a client shares: where credentials may go, the credentials, and the
@@ -142,16 +143,27 @@ impl Transport {
         self.settings.credentials.mask()
     }
 
-    /// The credential scheme a request of this API would carry (the first accepted one this
-    /// client holds), if any.
-    pub(crate) fn scheme(&self) -> Option<Scheme> {
+    /// The credential scheme a request of `operation` would carry (the first accepted one its
+    /// spec allows and this client holds), if any; form fields aside, which depend on the
+    /// request's body.
+    pub(crate) fn scheme(&self, operation: &Operation) -> Option<Scheme> {
         let credentials = &self.settings.credentials;
         self.service
             .accepted
             .schemes
             .iter()
             .copied()
-            .find(|scheme| credentials.has(*scheme))
+            .find(|scheme| {
+                *scheme != Scheme::FormFields
+                    && scheme.allowed_by(operation.security)
+                    && credentials.has(*scheme)
+            })
+    }
+
+    /// The same settings, for another API's rules (tests try rules no API has).
+    #[cfg(test)]
+    pub(crate) fn serving(&self, service: Service) -> Self {
+        Self::new(Arc::clone(&self.settings), service)
     }
 
     /// The same transport, reporting what it sees to a new record.
@@ -205,6 +217,7 @@ impl Transport {
         let settings = &self.settings;
         settings.credentials.attach(
             &self.service.accepted,
+            operation.security,
             name,
             request,
             settings.own_http_client,

@@ -6,7 +6,7 @@ use super::raw::{self, types};
 use super::silent_auth::SilentAuthCode;
 use super::start::{Checked, CheckedStatus, StartRequest, Started, parse};
 use crate::auth::Scheme;
-use crate::error::Error;
+use crate::error::{ConfigError, Error};
 use crate::transport::Transport;
 use crate::unblock::{NetworkUnblock, Unblocked};
 use crate::validate::Rules;
@@ -19,6 +19,27 @@ pub struct Api {
     no_redirects: reqwest::Client,
     /// How long a whole silent-auth chain may take: the client's timeout.
     chain_deadline: std::time::Duration,
+}
+
+/// Silent authentication needs an application JWT or a bearer token: HTTP Basic does not get
+/// the callbacks it reports through.
+fn silent_auth_credentials(transport: &Transport, operation: &'static str) -> Result<(), Error> {
+    let credentials = &transport.settings().credentials;
+    match transport.scheme(transport.operation(operation)) {
+        Some(Scheme::Jwt | Scheme::Bearer) => Ok(()),
+        _ if credentials.has(Scheme::Jwt) || credentials.has(Scheme::Bearer) => {
+            Err(ConfigError::Conflict(
+                "silent authentication needs an application JWT or a bearer token, and \
+                 v2_auth pins this client to HTTP Basic",
+            )
+            .into())
+        }
+        _ => Err(Error::MissingCredentials {
+            operation,
+            needs: "an application JWT or a bearer token for silent authentication (not HTTP \
+                    Basic)",
+        }),
+    }
 }
 
 impl Api {
@@ -81,22 +102,15 @@ impl Api {
     ///
     /// [`Error::Validation`] before sending when a value breaks the spec (brand, 1 to 3
     /// steps, silent auth only first, ranges and patterns); [`Error::MissingCredentials`]
-    /// before sending for silent authentication with HTTP Basic; [`Error::Problem`] for the
+    /// before sending for silent authentication without an application or a bearer token, and
+    /// [`Error::Config`] if [`V2Auth`](crate::V2Auth) pins HTTP Basic; [`Error::Problem`] for the
     /// API's refusals, e.g. [`ProblemKind::Concurrent`](crate::ProblemKind::Concurrent) with
     /// the running verification's `request_id`.
     pub async fn start(&self, request: &StartRequest) -> Result<Started, Error> {
         const OP: &str = "new_request";
         let body = request.to_wire(OP)?;
-        let token = matches!(
-            self.raw.inner().scheme(),
-            Some(Scheme::Jwt | Scheme::Bearer)
-        );
-        if request.has_silent_auth() && !token {
-            return Err(Error::MissingCredentials {
-                operation: OP,
-                needs: "an application JWT or a bearer token for silent authentication (not \
-                        HTTP Basic)",
-            });
+        if request.has_silent_auth() {
+            silent_auth_credentials(self.raw.inner(), OP)?;
         }
         let reply = self
             .call(OP, async |raw| raw.new_request().body(body).send().await)

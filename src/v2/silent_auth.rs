@@ -27,6 +27,7 @@ const HOP: Operation = Operation {
     path: "",
     authenticated: false,
     safe: false,
+    security: &[],
 };
 
 /// A completed silent authentication: the code to submit with

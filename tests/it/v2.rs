@@ -1415,7 +1415,11 @@ async fn silent_auth_needs_a_jwt_or_a_bearer_token() {
         .v2_auth(vonage_verify::V2Auth::Basic)
         .build()
         .unwrap();
-    assert!(pinned.v2().start(&request).await.is_err());
+    let error = pinned.v2().start(&request).await.unwrap_err();
+    assert!(
+        matches!(error, Error::Config(vonage_verify::ConfigError::Conflict(reason)) if reason.contains("v2_auth")),
+        "{error:?}"
+    );
     assert_eq!(any.calls_async().await, 0);
     // Without silent auth, Basic is fine.
     support::client(&server).v2().start(&sms()).await.unwrap();

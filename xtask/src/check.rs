@@ -64,11 +64,23 @@ impl Report {
     }
 }
 
-/// Checks `text` as the spec of `api` in the workspace at `root`. With `api` `None`, only the
-/// pipeline runs (a spec of neither API, or one checked for generation alone).
+/// Checks `text` as the spec of `api` in the workspace at `root`, with that API's overlays
+/// applied. With `api` `None`, only the pipeline runs, without overlays (a spec of neither
+/// API, or one checked for generation alone).
 pub fn check(root: &Path, api: Option<&str>, text: &str) -> Report {
     let mut report = Report::default();
-    let generated = match codegen::run(text, &codegen::Config::default()) {
+    let overlays = match api
+        .and_then(codegen::apis::api)
+        .map(|api| api.overlays(root))
+    {
+        None => Vec::new(),
+        Some(Ok(overlays)) => overlays,
+        Some(Err(error)) => {
+            report.error(error.to_string());
+            return report;
+        }
+    };
+    let generated = match codegen::run(text, &overlays, &codegen::Config::default()) {
         Ok(generated) => generated,
         Err(error) => {
             report.error(error.to_string());
@@ -80,9 +92,42 @@ pub fn check(root: &Path, api: Option<&str>, text: &str) -> Report {
         generated.operations.len(),
         generated.code.lines().count()
     ));
-    report
-        .summary
-        .extend(generated.notes.iter().map(|note| format!("  {note}")));
+    // What each overlay adds, and what it did to this document.
+    let outcomes: Vec<&str> = generated
+        .notes
+        .iter()
+        .filter_map(|note| note.strip_prefix("overlay "))
+        .collect();
+    for overlay in &overlays {
+        report
+            .summary
+            .push(format!("overlay {}: {}", overlay.source, overlay.title));
+        for action in &overlay.actions {
+            let did = outcomes
+                .iter()
+                .find_map(|o| o.strip_prefix(&format!("{}: ", action.name)))
+                .unwrap_or("not run");
+            let why = match (&action.unless, did.starts_with("not applicable")) {
+                (Some(unless), true) => format!(" ({unless} selects something)"),
+                _ => String::new(),
+            };
+            report
+                .summary
+                .push(format!("  {}: {did}{why}", action.name));
+            if let Some(description) = &action.description {
+                report
+                    .summary
+                    .push(format!("    {}", first_sentence(description)));
+            }
+        }
+    }
+    report.summary.extend(
+        generated
+            .notes
+            .iter()
+            .filter(|note| !note.starts_with("overlay "))
+            .map(|note| format!("  {note}")),
+    );
     report.summary.extend(generated.xml.iter().map(|shape| {
         format!(
             "  xml: {} replies as <{}>",
@@ -90,7 +135,8 @@ pub fn check(root: &Path, api: Option<&str>, text: &str) -> Report {
             shape.roots.join("> or <")
         )
     }));
-    for operation in redirecting_reads(text) {
+    let effective = codegen::effective(text, &overlays).map(|(doc, _)| doc);
+    for operation in effective.map(redirecting_reads).unwrap_or_default() {
         let message = format!(
             "operation `{operation}` is a GET that answers with a redirect: the retry policy \
              would resend it as a read; say `x-safe: false` (it acts, as a carrier's check does) \
@@ -141,7 +187,7 @@ pub fn check(root: &Path, api: Option<&str>, text: &str) -> Report {
             if current == text {
                 return Ok(None);
             }
-            codegen::run(&current, &codegen::Config::default())
+            codegen::run(&current, &overlays, &codegen::Config::default())
                 .map(Some)
                 .map_err(|e| e.to_string())
         });
@@ -190,8 +236,8 @@ pub fn check(root: &Path, api: Option<&str>, text: &str) -> Report {
 /// The `operationId`s of GET and HEAD operations that declare a redirect (a 3xx reply) and do
 /// not say with `x-safe` whether they only read. A read of an API does not send its caller
 /// elsewhere; a URL that does is a step of some flow, and sending it twice may act twice.
-fn redirecting_reads(text: &str) -> Vec<String> {
-    let Ok(mut doc) = codegen::load::parse(text) else {
+fn redirecting_reads(doc: serde_norway::Value) -> Vec<String> {
+    let Ok(mut doc) = codegen::load::parse_value(doc) else {
         return Vec::new();
     };
     codegen::walk::operations_mut(&mut doc)
@@ -212,6 +258,14 @@ fn redirecting_reads(text: &str) -> Vec<String> {
                 .unwrap_or_else(|| format!("{} {path}", method.to_uppercase()))
         })
         .collect()
+}
+
+/// The text up to its first full stop.
+fn first_sentence(text: &str) -> &str {
+    match text.find(". ") {
+        Some(end) => &text[..=end],
+        None => text,
+    }
 }
 
 /// `specs/wrapped.yml` for `api`: generated method name to the typed methods wrapping it.
@@ -271,8 +325,9 @@ mod tests {
                 "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /check:\n    get:\n      operationId: follow\n{extension}      responses:\n        '302': {{description: on}}\n  /read:\n    get:\n      operationId: read\n      responses:\n        '200': {{description: ok}}\n"
             )
         };
-        assert_eq!(redirecting_reads(&spec("")), ["follow"]);
-        assert!(redirecting_reads(&spec("      x-safe: false\n")).is_empty());
+        let read = |text: &str| redirecting_reads(codegen::load::value(text).unwrap());
+        assert_eq!(read(&spec("")), ["follow"]);
+        assert!(read(&spec("      x-safe: false\n")).is_empty());
         let report = check(&crate::workspace_root(), None, &spec(""));
         assert!(report.passed(), "only a warning without --api");
         assert!(

@@ -9,10 +9,14 @@
 //!   (Vonage's portal by default); with `--apply`, write it and its record if it passes. Exit
 //!   status 1 when the check fails, 2 on any other error.
 //! - `specs record --api v1|v2 [--source S] [--edited TEXT]`: record a hand-edited spec.
+//! - `specs merged --api v1|v2 [--from URL|PATH] [--out FILE]`: the effective spec, our base
+//!   (or the given one) with the API's overlays applied, as YAML, for other tools.
 //! - `specs passes`: the normalisation passes and the quirk each one fixes.
 //! - `codegen [--out DIR]`: the generated code of both specs, to read (default `target/codegen`).
 //! - `layers`: the crate's modules bottom up, and any cycle among them (exit status 1).
 
+// `build.rs` uses parts of the pipeline this tool does not.
+#[allow(dead_code)]
 #[path = "../../codegen/mod.rs"]
 mod codegen;
 
@@ -36,6 +40,7 @@ const USAGE: &str = "usage:
   cargo xtask specs diff    --api v1|v2 --from URL|PATH
   cargo xtask specs refresh --api v1|v2 [--from URL|PATH] [--apply]
   cargo xtask specs record  --api v1|v2 [--source TEXT] [--edited TEXT]
+  cargo xtask specs merged  --api v1|v2 [--from URL|PATH] [--out FILE]
   cargo xtask specs passes
   cargo xtask codegen [--out DIR]
   cargo xtask layers";
@@ -105,6 +110,28 @@ fn run(root: &Path, args: &[&str]) -> Result<ExitCode, String> {
             let api = flags.required_api()?;
             refresh::record_edit(root, api, flags.value("--source"), flags.value("--edited"))?;
             println!("recorded specs/{}", record::spec_file(api));
+            Ok(ExitCode::SUCCESS)
+        }
+        ["specs", "merged", rest @ ..] => {
+            let flags = Flags::parse(rest, &["--api", "--from", "--out"], &[])?;
+            let api = flags.required_api()?;
+            let from = flags
+                .value("--from")
+                .map_or_else(|| spec_path(root, api), str::to_owned);
+            let text = source::fetch(&from)?;
+            let (doc, notes) = codegen::effective(&text, &overlays(root, api)?)
+                .map_err(|e| format!("{from}: {e}"))?;
+            for (name, outcome) in notes {
+                eprintln!("overlay {name}: {outcome}");
+            }
+            let yaml = source::to_yaml(&doc)?;
+            match flags.value("--out") {
+                Some(out) => {
+                    refresh::replace(Path::new(out), &yaml)?;
+                    eprintln!("wrote {out}");
+                }
+                None => print!("{yaml}"),
+            }
             Ok(ExitCode::SUCCESS)
         }
         ["codegen", rest @ ..] => {
@@ -235,11 +262,21 @@ fn specs_check(root: &Path, api: Option<&str>, from: Option<&str>) -> Result<boo
     Ok(passed)
 }
 
+/// The overlays of `api`, read from the workspace.
+fn overlays(root: &Path, api: &str) -> Result<Vec<codegen::Overlay>, String> {
+    let api = codegen::apis::api(api).ok_or_else(|| format!("no API {api}"))?;
+    api.overlays(root).map_err(|e| e.to_string())
+}
+
 fn spec_path(root: &Path, api: &str) -> String {
-    root.join("specs")
-        .join(record::spec_file(api))
-        .display()
-        .to_string()
+    match codegen::apis::api(api) {
+        Some(api) => root.join(api.spec).display().to_string(),
+        None => root
+            .join("specs")
+            .join(record::spec_file(api))
+            .display()
+            .to_string(),
+    }
 }
 
 /// Writes the generated client of each spec into `out`, returning the files written.
@@ -248,7 +285,8 @@ fn write_codegen(root: &Path, out: &Path) -> Result<Vec<PathBuf>, String> {
     let mut written = Vec::new();
     for api in APIS {
         let text = source::fetch(&spec_path(root, api))?;
-        let generated = codegen::run(&text, &codegen::Config::default())
+        let overlays = overlays(root, api)?;
+        let generated = codegen::run(&text, &overlays, &codegen::Config::default())
             .map_err(|e| format!("the {api} spec: {e}"))?;
         let path = out.join(format!("verify_{api}.rs"));
         refresh::replace(&path, &generated.code)?;

@@ -525,3 +525,112 @@ fn diff_errors_are_errors_not_drift() {
         .is_err()
     );
 }
+
+/// Vonage's published v1 files, from the reference folder beside the workspace; `None` (with
+/// a notice) where it is absent, as outside CI it may be.
+fn upstream(file: &str) -> Option<String> {
+    let path = workspace_root()
+        .join("../shared/reference/upstream")
+        .join(file);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(_) => {
+            eprintln!("notice: {} not found; skipped", path.display());
+            None
+        }
+    }
+}
+
+/// Each v1 overlay action against both of Vonage's v1 files: the GitHub document needs every
+/// one; the portal's, which declares Basic for all of v1, needs none of the security actions,
+/// which are not applicable to it, and then the client sends Basic everywhere.
+#[test]
+fn the_v1_overlays_apply_to_both_of_vonages_files() {
+    use crate::codegen::overlay::Outcome;
+
+    let root = workspace_root();
+    let api = crate::codegen::apis::api("v1").unwrap();
+    let overlays = api.overlays(&root).unwrap();
+    let security_actions = [
+        "basic-for-search",
+        "basic-for-network-unblock",
+        "security-schemes",
+    ];
+    for (file, portal) in [
+        ("verify-v1.yml", false),
+        ("verify-v1-1.2.4-portal.json", true),
+    ] {
+        let Some(text) = upstream(file) else {
+            continue;
+        };
+        let (_, outcomes) = crate::codegen::effective(&text, &overlays).unwrap();
+        for (name, outcome) in &outcomes {
+            let expected_na = portal && security_actions.contains(&name.as_str());
+            if expected_na {
+                assert_eq!(*outcome, Outcome::NotApplicable, "{file}: {name}");
+            } else {
+                assert!(
+                    matches!(outcome, Outcome::Changed(_)),
+                    "{file}: {name}: {outcome}"
+                );
+            }
+        }
+        assert_eq!(outcomes.len(), overlays[0].actions.len());
+
+        // The whole pipeline, and the typed layer's needs, on the file as it comes.
+        let report = crate::check::check(&root, Some("v1"), &text);
+        assert!(report.passed(), "{file}: {:?}", report.problems);
+
+        // Who gets which credentials: the portal's document asks for Basic everywhere.
+        let generated =
+            crate::codegen::run(&text, &overlays, &crate::codegen::Config::default()).unwrap();
+        let security: Vec<(&str, Vec<&str>)> = generated
+            .operations
+            .iter()
+            .map(|op| (op.method_name.as_str(), op.security.clone()))
+            .collect();
+        for (operation, kinds) in security {
+            let expected: &[&str] = match (portal, operation) {
+                (true, _) | (false, "verify_search" | "network_unblock") => &["Basic"],
+                (false, _) => &["Basic", "ApiKey"],
+            };
+            assert_eq!(kinds, expected, "{file}: {operation}");
+        }
+    }
+}
+
+/// Our base with its overlays is the spec the crate was built from before the overlays
+/// existed: every addition is there, and the base alone is Vonage's document.
+#[test]
+fn our_v1_base_with_its_overlays_has_every_addition() {
+    let root = workspace_root();
+    let overlays = crate::codegen::apis::api("v1")
+        .unwrap()
+        .overlays(&root)
+        .unwrap();
+    let base = std::fs::read_to_string(root.join("specs/verify-v1.yml")).unwrap();
+    let (merged, _) = crate::codegen::effective(&base, &overlays).unwrap();
+    let merged = serde_json::to_value(merged).unwrap();
+    let search = &merged["paths"]["/search/{format}"]["get"];
+    assert_eq!(search["parameters"][3]["name"], "request_id");
+    assert_eq!(search["parameters"][3]["required"], false);
+    assert_eq!(
+        search["responses"]["200"]["content"]["text/xml"]["schema"]["oneOf"][2]["$ref"],
+        "#/components/schemas/searchManyResponse"
+    );
+    let pin = &merged["components"]["schemas"]["verifyRequest"]["properties"]["pin_code"];
+    assert_eq!(
+        (&pin["minLength"], &pin["maxLength"]),
+        (&4.into(), &10.into())
+    );
+    assert!(pin.get("minimum").is_none());
+    assert_eq!(merged["security"][0], serde_json::json!({"basicAuth": []}));
+    // And the base itself says none of it.
+    let base = serde_json::to_value(crate::codegen::load::value(&base).unwrap()).unwrap();
+    assert!(base.get("security").is_none());
+    assert!(
+        base["components"]["schemas"]
+            .get("searchManyResponse")
+            .is_none()
+    );
+}
