@@ -34,7 +34,10 @@ where
     let _slot = transport.slot().await;
     match send(&this_call).await {
         Ok(value) => Ok(value),
-        Err(error) => Err(convert(operation, error, record.take(), transport).await),
+        Err(error) => {
+            let error = convert(operation, error, record.take(), transport).await;
+            Err(transport.mask().error(error))
+        }
     }
 }
 
@@ -147,10 +150,10 @@ pub(crate) struct RawReply {
 impl RawReply {
     /// The body does not decode as `reason` says.
     pub(crate) fn decode_error(&self, reason: impl std::fmt::Display) -> Error {
-        Error::Decode {
+        self.mask.error(Error::Decode {
             context: self.context.clone().with_body(&self.body, &self.mask),
             reason: reason.to_string(),
-        }
+        })
     }
 }
 
@@ -176,7 +179,8 @@ pub(crate) async fn read_reply(
     let mask = transport.mask();
     if !status.is_success() {
         let now = transport.settings().clock.now();
-        return Err(status_error(context, Some(&headers), &body, now, &mask));
+        let error = status_error(context, Some(&headers), &body, now, &mask);
+        return Err(mask.error(error));
     }
     Ok(RawReply {
         body,

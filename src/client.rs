@@ -21,10 +21,10 @@ use crate::{redirect, v1, v2, webhook};
 /// Where Vonage serves both Verify APIs.
 pub const DEFAULT_BASE_URL: &str = "https://api.nexmo.com";
 
-/// Vonage's API host for Europe, the Middle East and Africa, which Vonage's own Verify
-/// documentation sends v2 requests to: keep traffic (and data) in the region with
-/// `.base_url(EU_BASE_URL)`. Other regional hosts exist for Vonage's APIs, but none is
-/// documented for Verify yet; any of them can still be given to
+/// Vonage's API host for Europe, the Middle East and Africa, to which Vonage's own Verify
+/// documentation sends v2 requests: `.base_url(EU_BASE_URL)`. Vonage documents no data
+/// residency for it, and no Verify page shows v1 there. Other regional hosts exist for
+/// Vonage's APIs, but none is documented for Verify yet; any of them can still be given to
 /// [`base_url`](ClientBuilder::base_url).
 pub const EU_BASE_URL: &str = "https://api-eu.vonage.com";
 

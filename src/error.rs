@@ -316,6 +316,65 @@ impl Mask {
         }
         text
     }
+
+    fn apply_in_place(&self, text: &mut String) {
+        if self.secrets.iter().any(|s| text.contains(s.as_str())) {
+            *text = self.apply(std::mem::take(text));
+        }
+    }
+
+    /// `error` with the secrets hidden in every text it took from a response: the body's
+    /// excerpt, a problem's fields, a decoder's reason (serde quotes the values it refuses),
+    /// a v1 status's text.
+    pub(crate) fn error(&self, mut error: Error) -> Error {
+        if self.secrets.is_empty() {
+            return error;
+        }
+        let texts: Vec<&mut String> = match &mut error {
+            Error::Problem { context, problem } => {
+                let problem = &mut **problem;
+                let mut texts: Vec<&mut String> = [
+                    &mut context.body,
+                    &mut problem.type_uri,
+                    &mut problem.title,
+                    &mut problem.detail,
+                    &mut problem.instance,
+                    &mut problem.request_id,
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                for parameter in &mut problem.invalid_parameters {
+                    texts.extend(
+                        [&mut parameter.name, &mut parameter.reason]
+                            .into_iter()
+                            .flatten(),
+                    );
+                }
+                texts
+            }
+            Error::Decode { context, reason } => context
+                .body
+                .iter_mut()
+                .chain(std::iter::once(reason))
+                .collect(),
+            Error::BodyTooLarge { context, .. }
+            | Error::Body { context, .. }
+            | Error::Status { context } => context.body.iter_mut().collect(),
+            Error::V1(v1) => {
+                let v1 = &mut **v1;
+                [&mut v1.error_text, &mut v1.request_id, &mut v1.network]
+                    .into_iter()
+                    .flatten()
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        for text in texts {
+            self.apply_in_place(text);
+        }
+        error
+    }
 }
 
 impl fmt::Display for ResponseContext {

@@ -54,9 +54,9 @@ pub struct Unblocked {
 }
 
 impl Unblocked {
-    /// From the reply's fields; an empty string is no value.
+    /// From the reply's fields; an empty (or blank) string is no value.
     pub(crate) fn new(network: Option<String>, unblocked_until: Option<String>) -> Self {
-        let given = |value: Option<String>| value.filter(|v| !v.is_empty());
+        let given = |value: Option<String>| value.filter(|v| !v.trim().is_empty());
         Self {
             network: given(network),
             unblocked_until: given(unblocked_until),

@@ -103,6 +103,9 @@ pub(crate) struct TokenSource {
     // Readers only clone the `Arc` out, so concurrent requests never wait on each other while
     // the token is fresh.
     current: RwLock<Option<Arc<Minted>>>,
+    // The token before the current one, which may still be valid (and in flight) for up to
+    // the refresh margin after the current one was minted.
+    previous: RwLock<Option<Arc<Minted>>>,
     // Held only while minting, so a refresh happens once; others keep using the old token.
     minting: Mutex<()>,
 }
@@ -120,6 +123,7 @@ impl TokenSource {
             options,
             clock,
             current: RwLock::new(None),
+            previous: RwLock::new(None),
             minting: Mutex::new(()),
         }
     }
@@ -143,7 +147,15 @@ impl TokenSource {
             return Ok(token);
         }
         let token = Arc::new(self.mint()?);
-        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&token));
+        let replaced = self
+            .current
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .replace(Arc::clone(&token));
+        *self
+            .previous
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = replaced;
         tracing::debug!(
             application_id = %self.application_id,
             expires_at = token.expires_at,
@@ -152,12 +164,14 @@ impl TokenSource {
         Ok(token)
     }
 
-    /// The token last minted, whether or not it is still valid.
-    pub(crate) fn last(&self) -> Option<Arc<Minted>> {
-        self.current
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+    /// The tokens that may still be valid: the last minted, and the one before it. (Tokens
+    /// are renewed a margin before they expire; with a lifetime of at least twice the margin,
+    /// any older one has expired.)
+    pub(crate) fn recent(&self) -> Vec<Arc<Minted>> {
+        [&self.current, &self.previous]
+            .into_iter()
+            .filter_map(|slot| slot.read().unwrap_or_else(PoisonError::into_inner).clone())
+            .collect()
     }
 
     /// The cached token if it has more than the refresh margin left.

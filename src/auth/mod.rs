@@ -93,7 +93,8 @@ impl Credentials {
     }
 
     /// Every form in which a request of this client may carry a secret: the API secret as it
-    /// is and form-encoded, the Basic credential, the bearer token, the last application JWT.
+    /// is, form-encoded and JSON-escaped, the Basic credential, the bearer token, the
+    /// application JWTs that may still be valid.
     pub(crate) fn mask(&self) -> Mask {
         let mut secrets = Vec::new();
         if let Some(credentials) = &self.api_key {
@@ -111,7 +112,7 @@ impl Credentials {
         if let Some(token) = &self.bearer {
             secrets.push(Zeroizing::new(token.expose().to_owned()));
         }
-        if let Some(minted) = self.application.as_ref().and_then(TokenSource::last) {
+        for minted in self.application.iter().flat_map(TokenSource::recent) {
             secrets.push(Zeroizing::new(minted.token.expose_secret().to_owned()));
         }
         Mask::new(secrets)
@@ -246,4 +247,63 @@ fn set_authorization(
     })?;
     request.headers_mut().insert(AUTHORIZATION, value.clone());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, SystemTime};
+
+    use secrecy::ExposeSecret as _;
+
+    use super::Credentials;
+    use super::credentials::{ApiKey, BearerToken, PrivateKey};
+    use super::jwt::{JwtOptions, TokenSource};
+    use crate::clock::Clock;
+    use crate::error::{Error, ResponseContext};
+
+    #[derive(Debug)]
+    struct Manual(Mutex<SystemTime>);
+
+    impl Clock for Manual {
+        fn now(&self) -> SystemTime {
+            *self.0.lock().unwrap()
+        }
+    }
+
+    /// Every secret a request may carry is hidden, the JWT before the last renewal included
+    /// (it is valid, and may be in flight, for the renewal margin).
+    #[test]
+    fn the_mask_hides_every_form_of_every_secret() {
+        let clock = Arc::new(Manual(Mutex::new(SystemTime::UNIX_EPOCH)));
+        let key = PrivateKey::from_pem(crate::tests::support::PRIVATE_KEY).unwrap();
+        let source = TokenSource::new("app".into(), key, JwtOptions::default(), clock.clone());
+        let first = source.token().unwrap().token.expose_secret().to_owned();
+        *clock.0.lock().unwrap() += Duration::from_secs(15 * 60 - 30);
+        let second = source.token().unwrap().token.expose_secret().to_owned();
+        assert_ne!(first, second);
+        let credentials = Credentials::new(
+            Some(ApiKey::new("abcd1234", "s3cr3t \"!\"")),
+            Some(source),
+            Some(BearerToken::new("caller-token")),
+        );
+        let body = format!(
+            "{first} {second} s3cr3t \"!\" s3cr3t+%22%21%22 s3cr3t \\\"!\\\" \
+             YWJjZDEyMzQ6czNjcjN0ICIhIg== caller-token"
+        );
+        let error = credentials.mask().error(Error::Decode {
+            context: ResponseContext::new("op").with_body(body.as_bytes(), &credentials.mask()),
+            reason: body.clone(),
+        });
+        let Error::Decode { context, reason } = &error else {
+            unreachable!()
+        };
+        let expected =
+            "[redacted] [redacted] [redacted] [redacted] [redacted] [redacted] [redacted]";
+        assert_eq!(reason, expected);
+        // The excerpt is cut at 1 KiB, before the two tokens' length is through.
+        let excerpt = context.body.as_deref().unwrap();
+        assert!(excerpt.starts_with("[redacted] [redacted]"), "{excerpt}");
+        assert!(!excerpt.contains(&first[..20]) && !excerpt.contains(&second[..20]));
+    }
 }

@@ -134,11 +134,15 @@ impl StartRequest {
         }
         let mut steps = Vec::new();
         for (index, step) in workflow.iter().enumerate() {
+            let channel = step["channel"].as_str().unwrap_or_default();
             // A step's fields depend on its channel: the spec's tagged union knows which.
             if let Err(error) = serde_json::from_value::<spec::WorkflowStep>(step.clone()) {
                 invalid.push((format!("workflow[{index}]"), error.to_string()));
+            } else if channel != "email" && !is_phone_number(step["to"].as_str().unwrap_or("")) {
+                // Vonage checks numbers when the verification starts, and refuses one that
+                // is not a number at once (the spec only bounds the length).
+                invalid.push(("to".into(), "'to' phone number is invalid".into()));
             }
-            let channel = step["channel"].as_str().unwrap_or_default();
             if channel == "silent_auth" && index > 0 {
                 invalid.push((
                     format!("workflow[{index}].channel"),
@@ -176,6 +180,13 @@ impl StartRequest {
             redirect_url: text(&workflow[0]["redirect_url"]),
         })
     }
+}
+
+/// Whether `to` is an E.164 number: 7 to 15 digits, with a `+` in front at most (Vonage's
+/// test numbers are written so).
+fn is_phone_number(to: &str) -> bool {
+    let digits = to.strip_prefix('+').unwrap_or(to);
+    (7..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Records why `request[name]`, when present, is not a `T`.

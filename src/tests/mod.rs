@@ -4,4 +4,4 @@
 mod calls;
 mod coverage;
 mod redaction;
-mod support;
+pub(crate) mod support;

@@ -94,7 +94,7 @@ impl Api {
             ),
             Format::Xml => self.xml(OP, Some(&body), Vec::new()).await?,
         };
-        meta.started(reply)
+        meta.started(reply).map_err(|e| self.masked(e))
     }
 
     /// Starts a payment verification (PSD2). JSON only.
@@ -114,7 +114,7 @@ impl Api {
             })
             .await?,
         );
-        meta.started_psd2(reply)
+        meta.started_psd2(reply).map_err(|e| self.masked(e))
     }
 
     /// Checks the code the user entered (4 to 6 characters).
@@ -134,7 +134,7 @@ impl Api {
             ),
             Format::Xml => self.xml(OP, Some(&body), Vec::new()).await?,
         };
-        meta.checked(reply)
+        meta.checked(reply).map_err(|e| self.masked(e))
     }
 
     /// Looks up one verification.
@@ -160,7 +160,7 @@ impl Api {
                     .await?
             }
         };
-        let mut found = meta.searched(reply)?;
+        let mut found = meta.searched(reply).map_err(|e| self.masked(e))?;
         match found.len() {
             1 => Ok(found.remove(0)),
             n => Err(Error::Decode {
@@ -205,7 +205,7 @@ impl Api {
                 self.xml::<_, ()>(OP, None, query).await?
             }
         };
-        meta.searched(reply)
+        meta.searched(reply).map_err(|e| self.masked(e))
     }
 
     /// Sends a control command to a running verification.
@@ -225,7 +225,7 @@ impl Api {
             ),
             Format::Xml => self.xml(OP, Some(&body), Vec::new()).await?,
         };
-        meta.controlled(reply)
+        meta.controlled(reply).map_err(|e| self.masked(e))
     }
 
     /// Cancels a running verification: [`control`](Self::control) with [`Command::Cancel`].
@@ -264,6 +264,11 @@ impl Api {
             .await?
             .into_inner();
         Ok(Unblocked::new(reply.network, reply.unblocked_until))
+    }
+
+    /// An error from a reply, with the client's secrets hidden in what it quotes of it.
+    fn masked(&self, error: Error) -> Error {
+        self.raw.inner().mask().error(error)
     }
 
     fn json_only(&self, operation: &'static str) -> Result<(), Error> {

@@ -201,7 +201,7 @@ impl Api {
     /// # Errors
     ///
     /// [`Error::Problem`], e.g. [`Conflict`](crate::ProblemKind::Conflict) when no step is
-    /// left.
+    /// left (or [`NoEvents`](crate::ProblemKind::NoEvents), should Vonage send its own code).
     pub async fn next_workflow(&self, request_id: &str) -> Result<(), Error> {
         const OP: &str = "next_workflow";
         let id = request_id.to_owned();

@@ -194,6 +194,11 @@ impl Step {
     }
 
     /// Silent auth: use Vonage's former sandbox.
+    ///
+    /// ```compile_fail
+    /// #![deny(deprecated)]
+    /// let _ = vonage_verify::v2::Step::silent_auth("447700900000").sandbox(true);
+    /// ```
     #[deprecated(
         note = "Vonage has deprecated the silent-auth sandbox: test with its Virtual Operator \
                 instead (numbers starting with country code 990, which the mock serves too)"

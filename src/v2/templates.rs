@@ -481,7 +481,14 @@ impl Api {
             reason: "the next link is not a URL".into(),
         };
         let http = self.raw().client();
-        let request = http.get(target).build().map_err(|_| invalid())?;
+        // As the generated requests accept: the page's JSON, or a problem document.
+        let accept =
+            reqwest::header::HeaderValue::from_static("application/json, application/problem+json");
+        let request = http
+            .get(target)
+            .header(reqwest::header::ACCEPT, accept)
+            .build()
+            .map_err(|_| invalid())?;
         let transport = self.raw().inner();
         let _slot = transport.slot().await;
         let response = transport

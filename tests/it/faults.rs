@@ -582,3 +582,72 @@ async fn an_echoed_request_does_not_show_the_secrets_in_errors() {
         }
     }
 }
+
+/// The same, where the echo lands in what the client decodes: a problem's `detail`, a v1
+/// status's `error_text`, and the value a decoder refuses (serde quotes it in its reason).
+#[tokio::test]
+async fn an_echo_inside_a_decoded_reply_does_not_show_the_secrets() {
+    let echo = RawServer::start(|mut conn| async move {
+        let Some(request) = conn.read_whole_request().await else {
+            return;
+        };
+        let text = String::from_utf8_lossy(&request).into_owned();
+        let quoted = serde_json::Value::from(text.as_str());
+        let reply = if text.starts_with("POST /v2/verify ") {
+            let body = serde_json::json!({"title": "Invalid params", "detail": quoted});
+            response(
+                "422 Unprocessable Entity",
+                "application/problem+json",
+                body.to_string().as_bytes(),
+            )
+        } else if text.starts_with("POST /verify/json") {
+            let body = serde_json::json!({"status": "3", "error_text": quoted});
+            response("200 OK", "application/json", body.to_string().as_bytes())
+        } else {
+            let body = serde_json::json!({"templates": [], "page_size": quoted});
+            response("200 OK", "application/json", body.to_string().as_bytes())
+        };
+        let _ = conn.write(&reply).await;
+    })
+    .await;
+    let client = echo
+        .builder()
+        .application(support::APPLICATION_ID, support::private_key())
+        .build()
+        .unwrap();
+
+    let errors = [
+        client
+            .v2()
+            .start(&StartRequest::new("ACME").step(Step::sms("447700900000")))
+            .await
+            .unwrap_err(),
+        client
+            .v1()
+            .request(&VerifyRequest::new("447700900000", "ACME"))
+            .await
+            .unwrap_err(),
+        client
+            .v2()
+            .templates_page(Some(1), Some(10))
+            .await
+            .unwrap_err(),
+    ];
+    let jwt =
+        vonage_verify::secrecy::ExposeSecret::expose_secret(&client.application_jwt().unwrap())
+            .to_owned();
+    assert!(
+        matches!(errors[0], Error::Problem { .. }),
+        "{:?}",
+        errors[0]
+    );
+    assert!(matches!(errors[1], Error::V1(_)), "{:?}", errors[1]);
+    assert!(matches!(errors[2], Error::Decode { .. }), "{:?}", errors[2]);
+    for error in &errors {
+        let shown = format!("{error} {error:?}");
+        assert!(shown.contains("[redacted]"), "{shown}");
+        for secret in [support::SECRET, "s3cr3t%21", &jwt] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+    }
+}

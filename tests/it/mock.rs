@@ -555,8 +555,10 @@ async fn v2_network_unblock_lifts_a_block_on_its_own_path() {
         .await
         .unwrap();
     assert_eq!(unauthorized.status(), 401);
-    // No verification was looked up: the path is unblock's alone.
-    assert!(mock.inbox().is_empty());
+    // A check's body on that path is a bad unblock (no network), not a check of a
+    // verification called `network-unblock`, which would be a 404.
+    let check_like = by_hand(json!({"code": "1234"})).await.unwrap();
+    assert_eq!(check_like.status(), 422);
 }
 
 /// The mock follows the API of today: RCS without `from` (Vonage's default agent), email
@@ -576,6 +578,9 @@ async fn v2_starts_are_held_to_the_api_of_today() {
         refused_parameters(&mock, email("not an address")).await,
         ["workflow[0]"]
     );
+    // A number that is no number is refused at once, naming `to`.
+    let sms = |to: &str| json!({"brand": "ACME", "workflow": [{"channel": "sms", "to": to}]});
+    assert_eq!(refused_parameters(&mock, sms("call me")).await, ["to"]);
 
     let silent =
         json!({"brand": "ACME", "workflow": [{"channel": "silent_auth", "to": "447700900009"}]});

@@ -339,6 +339,23 @@ async fn network_unblock_lifts_only_a_block_there_is() {
         .await
         .unwrap();
     assert_eq!(response.status(), 422);
+    // The duration as Vonage's own examples write it, a string.
+    let mock = MockServer::builder()
+        .clock(ManualClock::new())
+        .blocked_network("23415")
+        .start()
+        .await
+        .unwrap();
+    let string_duration = reqwest::Client::new()
+        .post(format!("{}/verify/network-unblock", mock.base_url()))
+        .basic_auth(MOCK_API_KEY, Some(MOCK_API_SECRET))
+        .json(&serde_json::json!({"network": "23415", "unblock_duration": "600"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(string_duration.status(), 202);
+    let body: serde_json::Value = string_duration.json().await.unwrap();
+    assert_eq!(body["unblocked_until"], "2026-09-21T14:23:20Z");
     let unauthorized = reqwest::Client::new()
         .post(format!("{}/verify/network-unblock", mock.base_url()))
         .json(&serde_json::json!({"network": "23410"}))

@@ -759,10 +759,12 @@ async fn template_lists_follow_next_links_to_the_base_url_only() {
         mocks.push(
             server
                 .mock_async(|when, then| {
+                    // Every page, the ones fetched from a `next` link too, accepts problems.
                     let mut when = when
                         .method(GET)
                         .path("/v2/verify/templates")
-                        .header("authorization", BASIC);
+                        .header("authorization", BASIC)
+                        .header("accept", "application/json, application/problem+json");
                     for (k, v) in &query {
                         when = when.query_param(*k, *v);
                     }
@@ -1319,6 +1321,21 @@ async fn network_unblock_lifts_a_block() {
             "{status}"
         );
     }
+
+    // Without a duration, none is sent (the API's default applies).
+    let server = MockServer::start_async().await;
+    let bare = server
+        .mock_async(|when, then| {
+            when.json_body(json!({"network": "23410"}));
+            then.status(200).json_body(json!({"network": "23410"}));
+        })
+        .await;
+    support::client(&server)
+        .v2()
+        .network_unblock(&NetworkUnblock::new("23410"))
+        .await
+        .unwrap();
+    bare.assert_async().await;
 
     let server = MockServer::start_async().await;
     let any = server
