@@ -13,7 +13,8 @@ pub struct Api {
     pub name: &'static str,
     /// The base spec, from the workspace root.
     pub spec: &'static str,
-    /// The overlays applied to the spec (ours or another), in order.
+    /// The overlays applied to the spec (ours or another), in order: our prose, then our
+    /// additions and fixes.
     pub overlays: &'static [&'static str],
     /// The environment variable that names another copy of the spec to build from.
     pub env: &'static str,
@@ -23,7 +24,10 @@ pub const APIS: &[Api] = &[
     Api {
         name: "v1",
         spec: "specs/verify-v1.yml",
-        overlays: &["specs/verify-v1.overlay.yml"],
+        overlays: &[
+            "specs/verify-v1.prose.overlay.yml",
+            "specs/verify-v1.overlay.yml",
+        ],
         env: "VONAGE_VERIFY_SPEC_V1",
     },
     Api {

@@ -19,7 +19,9 @@
 //!
 //! Each action is named by `x-name` (its target when it has none). One whose target selects
 //! nothing, where it applies, is an error that names it: the document it was written for has
-//! changed under it.
+//! changed under it. An overlay that only describes (our prose) says `x-missing-targets: skip`:
+//! a description of an object Vonage removed has nothing left to describe, and must not stop a
+//! build from their document; its outcome is still reported.
 //!
 //! Documents are `serde_norway` values, which keep the order of keys: the generated code
 //! follows the spec's order (of paths, of a body's fields). JSONPath is evaluated on a
@@ -40,6 +42,9 @@ pub struct Overlay {
     pub source: String,
     /// Its `info.title`.
     pub title: String,
+    /// `x-missing-targets: skip`: an action whose target selects nothing is passed over (and
+    /// reported) rather than an error.
+    pub skips_missing: bool,
     pub actions: Vec<Action>,
 }
 
@@ -103,6 +108,15 @@ pub fn parse(text: &str, source: &str) -> Result<Overlay, PipelineError> {
         .and_then(Value::as_str)
         .ok_or_else(|| fail("no info.title".into()))?
         .to_owned();
+    let skips_missing = match doc.get("x-missing-targets").map(Value::as_str) {
+        None | Some(Some("fail")) => false,
+        Some(Some("skip")) => true,
+        Some(_) => {
+            return Err(fail(
+                "x-missing-targets is neither `fail` nor `skip`".into(),
+            ));
+        }
+    };
     let actions = doc
         .get("actions")
         .and_then(Value::as_sequence)
@@ -118,6 +132,7 @@ pub fn parse(text: &str, source: &str) -> Result<Overlay, PipelineError> {
     Ok(Overlay {
         source: source.to_owned(),
         title,
+        skips_missing,
         actions,
     })
 }
@@ -153,7 +168,7 @@ fn read_action(action: &Value) -> Result<Action, String> {
 }
 
 /// Applies `overlays` to `doc` in order; the outcome of each action, or an error naming the
-/// first action whose target selects nothing.
+/// first action whose target selects nothing (in an overlay that does not skip those).
 pub fn apply(
     doc: &mut Value,
     overlays: &[Overlay],
@@ -162,7 +177,7 @@ pub fn apply(
     for overlay in overlays {
         for action in &overlay.actions {
             let outcome = action.apply(doc);
-            if outcome == Outcome::NoTarget {
+            if outcome == Outcome::NoTarget && !overlay.skips_missing {
                 return Err(PipelineError::Overlay(format!(
                     "{}: action `{}` selects no object or array with its target {}",
                     overlay.source, action.name, action.target
@@ -536,6 +551,32 @@ mod tests {
                 ("new".into(), Outcome::Changed(1))
             ]
         );
+    }
+
+    #[test]
+    fn a_describing_overlay_skips_what_is_gone_and_says_so() {
+        let mut describing = overlay(json!([
+            {"target": "$.paths['/owners']", "update": {"description": "Owners."}},
+            {"target": "$.components.schemas.Pet", "update": {"description": "A pet."}}
+        ]));
+        let mut doc = pets();
+        assert!(apply(&mut doc, std::slice::from_ref(&describing)).is_err());
+        describing.skips_missing = true;
+        let mut doc = pets();
+        let report = apply(&mut doc, &[describing]).unwrap();
+        assert_eq!(report[0].1, Outcome::NoTarget);
+        assert_eq!(report[1].1, Outcome::Changed(1));
+        assert_eq!(
+            j(&doc)["components"]["schemas"]["Pet"]["description"],
+            "A pet."
+        );
+
+        let text = json!({"overlay": "1.0.0", "info": {"title": "t"}, "x-missing-targets": "skip",
+            "actions": [{"target": "$", "update": {}}]});
+        assert!(parse(&text.to_string(), "t").unwrap().skips_missing);
+        let text = json!({"overlay": "1.0.0", "info": {"title": "t"}, "x-missing-targets": "maybe",
+            "actions": [{"target": "$", "update": {}}]});
+        assert!(parse(&text.to_string(), "t").is_err());
     }
 
     #[test]

@@ -11,6 +11,9 @@
 //! - `specs record --api v1|v2 [--source S] [--edited TEXT]`: record a hand-edited spec.
 //! - `specs merged --api v1|v2 [--from URL|PATH] [--out FILE]`: the effective spec, our base
 //!   (or the given one) with the API's overlays applied, as YAML, for other tools.
+//! - `specs prose --api v1|v2 --from PATH [--out FILE]`: the descriptions, summaries and
+//!   examples of a spec as a prose overlay (`specs/verify-vN.prose.overlay.yml`), for moving
+//!   prose written into a spec out of it.
 //! - `specs passes`: the normalisation passes and the quirk each one fixes.
 //! - `codegen [--out DIR]`: the generated code of both specs, to read (default `target/codegen`).
 //! - `layers`: the crate's modules bottom up, and any cycle among them (exit status 1).
@@ -23,6 +26,7 @@ mod codegen;
 mod check;
 mod diff;
 mod layers;
+mod prose;
 mod record;
 mod refresh;
 mod source;
@@ -41,6 +45,7 @@ const USAGE: &str = "usage:
   cargo xtask specs refresh --api v1|v2 [--from URL|PATH] [--apply]
   cargo xtask specs record  --api v1|v2 [--source TEXT] [--edited TEXT]
   cargo xtask specs merged  --api v1|v2 [--from URL|PATH] [--out FILE]
+  cargo xtask specs prose   --api v1|v2 --from PATH [--out FILE]
   cargo xtask specs passes
   cargo xtask codegen [--out DIR]
   cargo xtask layers";
@@ -131,6 +136,23 @@ fn run(root: &Path, args: &[&str]) -> Result<ExitCode, String> {
                     eprintln!("wrote {out}");
                 }
                 None => print!("{yaml}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ["specs", "prose", rest @ ..] => {
+            let flags = Flags::parse(rest, &["--api", "--from", "--out"], &[])?;
+            let api = flags.required_api()?;
+            let from = flags.required("--from")?;
+            let doc = codegen::load::value(&source::fetch(from)?).map_err(|e| e.to_string())?;
+            let header = format!(
+                "# OpenAPI Overlay 1.0 document: our descriptions, summaries and examples of the\n\
+                 # Verify {api} spec, in our own words. The base (specs/verify-{api}.yml) holds\n\
+                 # Vonage's facts only; this puts our prose on them, one action per object.\n"
+            );
+            let text = prose::overlay(&doc, &format!("Verify {api}, described"), &header)?;
+            match flags.value("--out") {
+                Some(out) => refresh::replace(Path::new(out), &text)?,
+                None => print!("{text}"),
             }
             Ok(ExitCode::SUCCESS)
         }

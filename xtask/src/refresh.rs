@@ -4,16 +4,62 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::{check, diff, record, source};
+use crate::codegen::overlay;
+use crate::{check, codegen, diff, prose, record, source};
 
 /// What `refresh` did.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// Checked and compared; nothing written (no `--apply`). `passed` is the check's verdict,
     /// which `--apply` would act on.
-    Reported { drift: bool, passed: bool },
+    Reported {
+        drift: bool,
+        passed: bool,
+        actions: Vec<(String, Needed)>,
+    },
     /// Written to `specs/` with its record.
-    Applied { drift: bool },
+    Applied {
+        drift: bool,
+        actions: Vec<(String, Needed)>,
+    },
+}
+
+/// What an overlay action is to a new version of the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needed {
+    /// Applying it changes the document: it adds what Vonage's document still lacks.
+    Still,
+    /// Applying it changes nothing: Vonage's document says it now; the action can go.
+    NoLonger,
+    /// The object it targets is gone: someone must rewrite or delete it.
+    Conflicting,
+    /// It describes (in an overlay that skips missing targets) an object that is gone: it can
+    /// be deleted, and nothing depends on it.
+    Orphaned,
+    /// It is not for this variant of the document (its `x-unless` selects something).
+    NotApplicable,
+}
+
+impl Needed {
+    fn of(outcome: overlay::Outcome, skips_missing: bool) -> Self {
+        match outcome {
+            overlay::Outcome::Changed(_) => Needed::Still,
+            overlay::Outcome::Unchanged => Needed::NoLonger,
+            overlay::Outcome::NoTarget if skips_missing => Needed::Orphaned,
+            overlay::Outcome::NoTarget => Needed::Conflicting,
+            overlay::Outcome::NotApplicable => Needed::NotApplicable,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Needed::Still => "still needed",
+            Needed::NoLonger => "no longer needed: the document says it now; delete the action",
+            Needed::Conflicting => "CONFLICT: what it targets is gone; rewrite or delete it",
+            Needed::Orphaned => "describes what is gone; delete the action",
+            Needed::NotApplicable => "not applicable to this document",
+        }
+    }
 }
 
 /// Reads the source of `api` (a URL, a path, or Vonage's portal), checks it, prints the check
@@ -28,13 +74,43 @@ pub fn refresh(
 ) -> Result<Outcome, String> {
     let from = from.unwrap_or_else(|| source::default_url(api));
     let untouched = |e: String| format!("{e} (specs/ is untouched)");
-    let new = source::parse(&source::fetch(from).map_err(untouched)?)
+    let mut new = source::parse(&source::fetch(from).map_err(untouched)?)
         .map_err(|e| untouched(format!("{from}: {e}")))?;
+    // The base holds Vonage's facts; its prose stays Vonage's, ours is an overlay.
+    prose::strip(&mut new);
     // The check runs on exactly the text that would be written.
     let yaml = source::to_yaml(&new).map_err(untouched)?;
 
+    let overlays = codegen::apis::api(api)
+        .ok_or_else(|| format!("no API {api}"))?
+        .overlays(root)
+        .map_err(|e| untouched(e.to_string()))?;
+    let mut effective = new.clone();
+    let actions: Vec<(String, Needed)> = overlays
+        .iter()
+        .flat_map(|overlay| {
+            overlay::outcomes(&mut effective, std::slice::from_ref(overlay))
+                .into_iter()
+                .map(|(name, outcome)| (name, Needed::of(outcome, overlay.skips_missing)))
+        })
+        .collect();
+    let conflicts = actions
+        .iter()
+        .filter(|(_, needed)| *needed == Needed::Conflicting)
+        .count();
+
     let report = check::check(root, Some(api), &yaml);
+    let passed = report.passed() && conflicts == 0;
     let mut print = |line: String| writeln!(out, "{line}").map_err(|e| e.to_string());
+    print(format!("overlay actions on {from}:"))?;
+    for (name, needed) in &actions {
+        // Prose actions are as many as the objects described; only the exceptions are shown.
+        if *needed != Needed::Still || !name.starts_with('$') {
+            print(format!("  {name}: {}", needed.label()))?;
+        }
+    }
+    let still = actions.iter().filter(|(_, n)| *n == Needed::Still).count();
+    print(format!("  ({still} of {} still needed)", actions.len()))?;
     print(format!("check of {from} as the {api} spec:"))?;
     for line in &report.summary {
         print(format!("  {line}"))?;
@@ -49,8 +125,10 @@ pub fn refresh(
         print(format!("  {line}"))?;
     }
     let drift = !changes.is_empty();
-    print(if report.passed() {
+    print(if passed {
         "check passed: --apply would write it".to_owned()
+    } else if conflicts > 0 {
+        format!("{conflicts} overlay action(s) conflict: --apply would refuse it")
     } else {
         "check FAILED: --apply would refuse it".to_owned()
     })?;
@@ -58,13 +136,19 @@ pub fn refresh(
     if !apply {
         return Ok(Outcome::Reported {
             drift,
-            passed: report.passed(),
+            passed,
+            actions,
         });
     }
-    if !report.passed() {
-        return Err(untouched(format!(
-            "{from} fails the check, so it was not applied"
-        )));
+    if !passed {
+        print(format!(
+            "{from} fails the check, so it was not applied (specs/ is untouched)"
+        ))?;
+        return Ok(Outcome::Reported {
+            drift,
+            passed,
+            actions,
+        });
     }
     write_spec(root, api, from, &yaml)?;
     print(format!(
@@ -72,7 +156,7 @@ pub fn refresh(
         record::spec_file(api),
         record::FILE
     ))?;
-    Ok(Outcome::Applied { drift })
+    Ok(Outcome::Applied { drift, actions })
 }
 
 /// The semantic changes from our spec of `api` to the one at `from`.
