@@ -33,7 +33,10 @@ pub const APIS: &[Api] = &[
     Api {
         name: "v2",
         spec: "specs/verify-v2.yml",
-        overlays: &[],
+        overlays: &[
+            "specs/verify-v2.prose.overlay.yml",
+            "specs/verify-v2.overlay.yml",
+        ],
         env: "VONAGE_VERIFY_SPEC_V2",
     },
 ];

@@ -15,7 +15,12 @@
 //!   stays harmless once the published document has caught up with it;
 //! - an action with `x-unless` (a JSONPath) does not apply to a document in which that path
 //!   selects anything: it is how an action says which variant of a document it is for (our
-//!   security schemes, for one, are for a document that declares none).
+//!   security schemes, for one, are for a document that declares none);
+//! - a removal may select any node, a string in a `required` list included (an update needs an
+//!   object or an array); and a removal whose target ends in a filter (`[?...]`) that matches
+//!   nothing, in a container that is there, has nothing left to do: it changed nothing, as an
+//!   update does once the document says what it adds. Only a container that is gone makes it
+//!   an action without a target.
 //!
 //! Each action is named by `x-name` (its target when it has none). One whose target selects
 //! nothing, where it applies, is an error that names it: the document it was written for has
@@ -61,6 +66,8 @@ pub struct Action {
     pub unless: Option<String>,
     path: JsonPath,
     unless_path: Option<JsonPath>,
+    /// For a removal by a trailing filter: what the filter runs over.
+    filtered: Option<JsonPath>,
 }
 
 /// What an action did, or would do, to a document.
@@ -155,6 +162,12 @@ fn read_action(action: &Value) -> Result<Action, String> {
     if !remove && update.is_none() {
         return Err(format!("{target}: neither update nor remove"));
     }
+    let filtered = match filter_container(&target) {
+        Some(container) if remove => Some(
+            JsonPath::parse(container).map_err(|e| format!("target {target}: {container}: {e}"))?,
+        ),
+        _ => None,
+    };
     Ok(Action {
         name: text("x-name").unwrap_or_else(|| target.clone()),
         target,
@@ -164,7 +177,42 @@ fn read_action(action: &Value) -> Result<Action, String> {
         unless,
         path,
         unless_path,
+        filtered,
     })
+}
+
+/// The part of `target` before its last segment when that segment is a filter selector
+/// (`$.a.list[?@ == 'x']` gives `$.a.list`).
+fn filter_container(target: &str) -> Option<&str> {
+    let mut depth = 0usize;
+    let mut quote = None;
+    let mut escaped = false;
+    let mut last_open = None;
+    for (index, c) in target.char_indices() {
+        if let Some(q) = quote {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                _ if c == q => quote = None,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' => quote = Some(c),
+            '[' => {
+                if depth == 0 {
+                    last_open = Some(index);
+                }
+                depth += 1;
+            }
+            ']' => depth = depth.checked_sub(1)?,
+            _ if depth == 0 => last_open = None,
+            _ => {}
+        }
+    }
+    let open = last_open?;
+    (depth == 0 && target[open..].starts_with("[?")).then(|| &target[..open])
 }
 
 /// Applies `overlays` to `doc` in order; the outcome of each action, or an error naming the
@@ -217,11 +265,11 @@ impl Action {
             return Outcome::NotApplicable;
         }
         let located = self.path.query_located(&json);
-        // The specification's targets are objects and arrays; a primitive cannot be updated
-        // or removed by itself (its containing object can).
+        // An update needs an object (to merge into) or an array (to append to); a removal can
+        // take any node out of its parent.
         let mut targets: Vec<Vec<Step>> = located
             .iter()
-            .filter(|node| node.node().is_object() || node.node().is_array())
+            .filter(|node| self.remove || node.node().is_object() || node.node().is_array())
             .map(|node| {
                 node.location()
                     .iter()
@@ -233,7 +281,15 @@ impl Action {
             })
             .collect();
         if targets.is_empty() {
-            return Outcome::NoTarget;
+            let nothing_to_remove = self
+                .filtered
+                .as_ref()
+                .is_some_and(|container| !container.query(&json).is_empty());
+            return if nothing_to_remove {
+                Outcome::Unchanged
+            } else {
+                Outcome::NoTarget
+            };
         }
         let changed = if self.remove {
             // Later array items first, so that removing one does not move the next.
@@ -452,11 +508,21 @@ mod tests {
     }
 
     #[test]
-    fn a_target_that_selects_only_primitives_selects_nothing() {
+    fn an_update_of_primitives_selects_nothing_and_a_removal_takes_them() {
         let mut doc = pets();
-        let primitive = overlay(json!([{"target": "$.openapi", "remove": true}]));
-        assert!(apply(&mut doc, &[primitive]).is_err());
+        let update = overlay(json!([{"target": "$.openapi", "update": {"x": 1}}]));
+        assert!(apply(&mut doc, &[update]).is_err());
         assert_eq!(j(&doc)["openapi"], "3.0.3");
+        let remove =
+            overlay(json!([{"target": "$.components.schemas.Pet.required[0]", "remove": true}]));
+        assert_eq!(
+            apply(&mut doc, &[remove]).unwrap()[0].1,
+            Outcome::Changed(1)
+        );
+        assert_eq!(
+            j(&doc)["components"]["schemas"]["Pet"]["required"],
+            json!([])
+        );
     }
 
     #[test]
@@ -551,6 +617,49 @@ mod tests {
                 ("new".into(), Outcome::Changed(1))
             ]
         );
+    }
+
+    #[test]
+    fn a_removal_by_filter_is_done_once_nothing_matches() {
+        let mut doc = pets();
+        if let Value::Mapping(map) = &mut doc {
+            let pet = map["components"]["schemas"]["Pet"]
+                .as_mapping_mut()
+                .unwrap();
+            pet.insert(
+                "required".into(),
+                serde_norway::to_value(json!(["id", "name"])).unwrap(),
+            );
+        }
+        let optional_name = overlay(json!([{
+            "x-name": "name-optional",
+            "target": "$.components.schemas.Pet.required[?@ == 'name']",
+            "remove": true
+        }]));
+        let report = apply(&mut doc, std::slice::from_ref(&optional_name)).unwrap();
+        assert_eq!(report[0].1, Outcome::Changed(1));
+        assert_eq!(
+            j(&doc)["components"]["schemas"]["Pet"]["required"],
+            json!(["id"])
+        );
+        // The document says it now: nothing to do, which is not the same as nothing to find.
+        let report = apply(&mut doc, std::slice::from_ref(&optional_name)).unwrap();
+        assert_eq!(report[0].1, Outcome::Unchanged);
+        // The schema gone (renamed, say): that is a conflict.
+        let mut renamed = pets();
+        if let Value::Mapping(map) = &mut renamed {
+            map["components"]["schemas"]
+                .as_mapping_mut()
+                .unwrap()
+                .shift_remove("Pet");
+        }
+        assert!(apply(&mut renamed, &[optional_name]).is_err());
+
+        assert_eq!(filter_container("$.a.b[?@ == 'x']"), Some("$.a.b"));
+        assert_eq!(filter_container("$.a['b]'][?@ == ']']"), Some("$.a['b]']"));
+        assert_eq!(filter_container("$.a[?@.x][0]"), None);
+        assert_eq!(filter_container("$.a[?@.x].b"), None);
+        assert_eq!(filter_container("$.a.b"), None);
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod email_format;
 pub mod error_bodies;
 pub mod exact_numbers;
 pub mod merge;
+pub mod name_collisions;
 pub mod one_of_objects;
 pub mod open_enums;
 pub mod pin_format;
@@ -43,6 +44,11 @@ pub const PASSES: &[Pass] = &[
         name: "pin_format",
         fixes: "a `{format}` path parameter (json|xml) would let callers ask for XML that the JSON decoder cannot read",
         run: pin_format::run,
+    },
+    Pass {
+        name: "name_collisions",
+        fixes: "two components whose names differ only in case (`Code`, `code`) generate two types of one name",
+        run: name_collisions::run,
     },
     Pass {
         name: "tagged_unions",

@@ -3,7 +3,7 @@
 //! typify recognises an internally tagged union (`#[serde(tag = "channel")]`) only when the
 //! members are written inline; with `$ref` members it emits an untagged enum of structs that
 //! each carry their own single-value `channel` field, which callers must set by hand. Inlined,
-//! a Verify v2 workflow step is `WorkflowStep::Sms { to, .. }`, and mixing channels in one
+//! a Verify v2 workflow step is `NewRequestBodyWorkflowItem::Sms { to, .. }`, and mixing channels in one
 //! workflow reads naturally. Components left unreferenced are removed so they are not generated
 //! twice.
 

@@ -136,7 +136,9 @@ impl StartRequest {
         for (index, step) in workflow.iter().enumerate() {
             let channel = step["channel"].as_str().unwrap_or_default();
             // A step's fields depend on its channel: the spec's tagged union knows which.
-            if let Err(error) = serde_json::from_value::<spec::WorkflowStep>(step.clone()) {
+            if let Err(error) =
+                serde_json::from_value::<spec::NewRequestBodyWorkflowItem>(step.clone())
+            {
                 invalid.push((format!("workflow[{index}]"), error.to_string()));
             } else if channel != "email" && !is_phone_number(step["to"].as_str().unwrap_or("")) {
                 // Vonage checks numbers when the verification starts, and refuses one that

@@ -91,7 +91,7 @@ async fn payloads_that_do_not_match_the_spec_are_decode_errors_with_context() {
     let error = client
         .v2()
         .call("check_code", async |raw| {
-            let body = types::CheckCodeRequest::Code(types::CheckCodeByCode {
+            let body = types::CheckCodeBody::Code(types::CheckCodeByCode {
                 code: "1234".parse().unwrap(),
             });
             raw.check_code().request_id(ID).body(body).send().await
@@ -157,7 +157,7 @@ async fn refusals_before_sending_are_typed_and_send_nothing() {
         .unwrap()
         .v2()
         .call("create_template", async |raw| {
-            let body = types::CreateTemplateRequest::builder().name("has spaces");
+            let body = types::CreateTemplateBody::builder().name("has spaces");
             raw.create_template().body(body).send().await
         })
         .await

@@ -69,17 +69,29 @@ fn only_reads_are_marked_safe() {
     assert_eq!((check.http_method, check.safe), ("GET", false));
 }
 
-/// The spec follows Vonage's guides of today: the silent-auth sandbox is deprecated, and an
-/// RCS step needs no `from` (Vonage's default agent).
+/// The generated steps follow Vonage's guides of today (through the v2 overlay): an RCS step
+/// needs no `from` (Vonage's default agent), and the deprecated silent-auth sandbox flag is
+/// still there to send.
 #[test]
-fn the_v2_spec_marks_the_sandbox_deprecated_and_rcs_from_optional() {
-    let spec: serde_json::Value =
-        serde_norway::from_str(include_str!("../../specs/verify-v2.yml")).expect("valid YAML");
-    let schemas = &spec["components"]["schemas"];
-    assert_eq!(
-        schemas["WorkflowSilentAuth"]["properties"]["sandbox"]["deprecated"],
-        true
+fn an_rcs_step_needs_no_sender_and_the_sandbox_flag_is_kept() {
+    use crate::v2::raw::types::NewRequestBodyWorkflowItem as Step;
+
+    let rcs: Step =
+        serde_json::from_value(serde_json::json!({"channel": "rcs", "to": "447700900000"}))
+            .expect("an RCS step without `from`");
+    assert!(matches!(rcs, Step::Rcs { from: None, .. }), "{rcs:?}");
+    let silent: Step = serde_json::from_value(serde_json::json!({
+        "channel": "silent_auth", "to": "447700900000", "sandbox": true
+    }))
+    .expect("a silent-auth step with the sandbox flag");
+    assert!(
+        matches!(
+            silent,
+            Step::SilentAuth {
+                sandbox: Some(true),
+                ..
+            }
+        ),
+        "{silent:?}"
     );
-    let rcs_required = schemas["WorkflowRcs"]["required"].as_array().unwrap();
-    assert!(!rcs_required.contains(&"from".into()), "{rcs_required:?}");
 }

@@ -141,13 +141,13 @@ async fn every_call(client: &Client, printed: &mut Printed) {
         .await,
     );
 
-    let step = || types::WorkflowStep::Voice {
+    let step = || types::NewRequestBodyWorkflowItem::Voice {
         to: "447700900000".parse().unwrap(),
         reuse_code: None,
     };
     printed.result(
         v2.call("new_request", async |raw| {
-            let body = types::VerificationRequest::builder()
+            let body = types::NewRequestBody::builder()
                 .brand("ACME")
                 .workflow(vec![step()]);
             raw.new_request().body(body).send().await
@@ -156,7 +156,7 @@ async fn every_call(client: &Client, printed: &mut Printed) {
     );
     printed.result(
         v2.call("check_code", async |raw| {
-            let body = types::CheckCodeRequest::Code(types::CheckCodeByCode {
+            let body = types::CheckCodeBody::Code(types::CheckCodeByCode {
                 code: "1234".parse().unwrap(),
             });
             raw.check_code().request_id(ID).body(body).send().await
@@ -190,7 +190,7 @@ async fn every_call(client: &Client, printed: &mut Printed) {
     printed.result(
         v2.call("create_template", async |raw| {
             raw.create_template()
-                .body(types::CreateTemplateRequest::builder().name("t"))
+                .body(types::CreateTemplateBody::builder().name("t"))
                 .send()
                 .await
         })

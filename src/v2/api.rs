@@ -134,7 +134,7 @@ impl Api {
     pub async fn check_code(&self, request_id: &str, code: &str) -> Result<Checked, Error> {
         const OP: &str = "check_code";
         let code = parse(Rules { operation: OP }, "code", code)?;
-        let body = types::CheckCodeRequest::Code(types::CheckCodeByCode { code });
+        let body = types::CheckCodeBody::Code(types::CheckCodeByCode { code });
         self.checked(OP, request_id, body).await
     }
 
@@ -146,7 +146,7 @@ impl Api {
     pub async fn check_token(&self, request_id: &str, token: &str) -> Result<Checked, Error> {
         const OP: &str = "check_code";
         let token = parse(Rules { operation: OP }, "token", token)?;
-        let body = types::CheckCodeRequest::Token(types::CheckCodeByToken { token });
+        let body = types::CheckCodeBody::Token(types::CheckCodeByToken { token });
         self.checked(OP, request_id, body).await
     }
 
@@ -154,7 +154,7 @@ impl Api {
         &self,
         operation: &'static str,
         request_id: &str,
-        body: types::CheckCodeRequest,
+        body: types::CheckCodeBody,
     ) -> Result<Checked, Error> {
         let id = request_id.to_owned();
         let reply = self
@@ -166,7 +166,7 @@ impl Api {
             Ok(reply) => {
                 let reply = reply.into_inner();
                 Ok(Checked {
-                    request_id: reply.request_id.map(Into::into),
+                    request_id: reply.request_id,
                     status: CheckedStatus::parse(reply.status.as_deref()),
                 })
             }
@@ -240,7 +240,7 @@ impl Api {
         const OP: &str = "network_unblock";
         request.check(OP)?;
         let rules = Rules { operation: OP };
-        let body = types::NetworkUnblockRequest {
+        let body = types::NetworkUnblockBody {
             network: parse(rules, "network", &request.network)?,
             unblock_duration: request.unblock_duration.map(i64::from),
         };

@@ -1,4 +1,4 @@
-//! The Verify v2 client generated from `specs/verify-v2.yml` at build time.
+//! The Verify v2 client generated at build time from `specs/verify-v2.yml` with its overlays.
 //!
 //! Everything here follows the spec and may change when the spec does, with no promise of
 //! stability between versions of this crate; the typed API in [`crate::v2`] is built on it.

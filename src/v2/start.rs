@@ -215,7 +215,11 @@ impl Step {
         self
     }
 
-    fn to_wire(&self, rules: Rules, index: usize) -> Result<types::WorkflowStep, Error> {
+    fn to_wire(
+        &self,
+        rules: Rules,
+        index: usize,
+    ) -> Result<types::NewRequestBodyWorkflowItem, Error> {
         let at = At {
             rules,
             index,
@@ -252,7 +256,7 @@ impl Step {
                 .ok_or_else(|| at.fail("from", "is required for this channel"))
         };
         Ok(match self.channel {
-            Channel::Sms => types::WorkflowStep::Sms {
+            Channel::Sms => types::NewRequestBodyWorkflowItem::Sms {
                 to: at.parse("to", &self.to)?,
                 from: at.optional("from", &self.from)?,
                 entity_id: at.optional("entity_id", &self.entity_id)?,
@@ -260,25 +264,27 @@ impl Step {
                 app_hash: at.optional("app_hash", &self.app_hash)?,
                 reuse_code,
             },
-            Channel::Whatsapp => types::WorkflowStep::Whatsapp {
+            Channel::Whatsapp => types::NewRequestBodyWorkflowItem::Whatsapp {
                 to: at.parse("to", &self.to)?,
                 from: at.parse("from", from()?)?,
                 mode: at.optional("mode", &self.mode)?,
                 reuse_code,
             },
-            Channel::WhatsappInteractive => types::WorkflowStep::WhatsappInteractive {
-                to: at.parse("to", &self.to)?,
-            },
-            Channel::Voice => types::WorkflowStep::Voice {
+            Channel::WhatsappInteractive => {
+                types::NewRequestBodyWorkflowItem::WhatsappInteractive {
+                    to: at.parse("to", &self.to)?,
+                }
+            }
+            Channel::Voice => types::NewRequestBodyWorkflowItem::Voice {
                 to: at.parse("to", &self.to)?,
                 reuse_code,
             },
-            Channel::Email => types::WorkflowStep::Email {
+            Channel::Email => types::NewRequestBodyWorkflowItem::Email {
                 to: at.parse("to", &self.to)?,
                 from: at.optional("from", &self.from)?,
                 reuse_code,
             },
-            Channel::SilentAuth => types::WorkflowStep::SilentAuth {
+            Channel::SilentAuth => types::NewRequestBodyWorkflowItem::SilentAuth {
                 // The spec types it `format: uri`: an absolute URL.
                 redirect_url: match &self.redirect_url {
                     Some(url) if url::Url::parse(url).is_err() => {
@@ -291,7 +297,7 @@ impl Step {
                 sandbox: self.sandbox,
                 coverage_check: self.coverage_check.map(types::CoverageCheck),
             },
-            Channel::Rcs => types::WorkflowStep::Rcs {
+            Channel::Rcs => types::NewRequestBodyWorkflowItem::Rcs {
                 to: at.parse("to", &self.to)?,
                 from: at.optional("from", &self.from)?,
                 reuse_code,
@@ -446,10 +452,7 @@ impl StartRequest {
         self.steps.iter().any(|s| s.channel == Channel::SilentAuth)
     }
 
-    pub(crate) fn to_wire(
-        &self,
-        operation: &'static str,
-    ) -> Result<types::VerificationRequest, Error> {
+    pub(crate) fn to_wire(&self, operation: &'static str) -> Result<types::NewRequestBody, Error> {
         let rules = Rules { operation };
         rules.items("workflow", self.steps.len(), limits::STEPS)?;
         if let Some(later) = self
@@ -481,7 +484,7 @@ impl StartRequest {
             .map(|id| uuid::Uuid::from_str(id).map(types::TemplateId))
             .transpose()
             .map_err(|_| rules.fail("template_id", "is not a UUID"))?;
-        Ok(types::VerificationRequest {
+        Ok(types::NewRequestBody {
             brand: parse(rules, "brand", &self.brand)?,
             workflow,
             locale: self.locale.clone().map(types::Language),

@@ -29,8 +29,9 @@ pub struct Page<T> {
     pub total_items: i64,
     /// The API's link to the next page, if there is one.
     pub next: Option<String>,
-    /// The API's link to this page, for telling a link back from a new one.
-    this: String,
+    /// The API's link to this page, for telling a link back from a new one (Vonage's spec does
+    /// not promise it).
+    this: Option<String>,
 }
 
 /// The fields of a template to change; only those set are sent (renaming a template does not
@@ -78,7 +79,7 @@ macro_rules! listing {
                     total_pages: self.total_pages,
                     total_items: self.total_items,
                     next: self.links.next.map(|link| link.href),
-                    this: self.links.self_.href,
+                    this: self.links.self_.map(|link| link.href),
                 }
             }
         }
@@ -185,7 +186,7 @@ impl Api {
     pub async fn create_template(&self, name: &str) -> Result<types::Template, Error> {
         const OP: &str = "create_template";
         let name = parse(Rules { operation: OP }, "name", name)?;
-        let body = types::CreateTemplateRequest { name };
+        let body = types::CreateTemplateBody { name };
         let reply = self
             .call(OP, async |raw| {
                 raw.create_template().body(body).send().await
@@ -226,7 +227,7 @@ impl Api {
             // The spec asks for at least one field; an empty PATCH would change nothing.
             return Err(rules.fail("name", "or is_default must be set"));
         }
-        let body = types::PatchTemplateRequest {
+        let body = types::UpdateTemplateBody {
             name: update
                 .name
                 .as_deref()
@@ -278,7 +279,7 @@ impl Api {
     ) -> Result<types::TemplateFragment, Error> {
         const OP: &str = "add_template_fragment_to_template";
         let rules = Rules { operation: OP };
-        let body = types::CreateTemplateFragmentRequest {
+        let body = types::AddTemplateFragmentToTemplateBody {
             channel: parse(rules, "channel", channel)?,
             locale: parse(rules, "locale", locale)?,
             text: parse(rules, "text", text)?,
@@ -332,7 +333,7 @@ impl Api {
         text: &str,
     ) -> Result<types::TemplateFragment, Error> {
         const OP: &str = "update_template_fragment";
-        let body = types::PatchTemplateFragmentRequest {
+        let body = types::UpdateTemplateFragmentBody {
             text: parse(Rules { operation: OP }, "text", text)?,
         };
         let (id, fragment) = (template_id.to_owned(), fragment_id.to_owned());
@@ -410,7 +411,11 @@ impl Api {
                 Ok(page) => page,
                 Err(error) => return Some((Err(error), State::Done)),
             };
-            if let Ok(this) = self.on_base(operation, &page.this) {
+            if let Some(Ok(this)) = page
+                .this
+                .as_deref()
+                .map(|this| self.on_base(operation, this))
+            {
                 visited.insert(this.to_string());
             }
             // Onwards only to a page not seen yet, numbered higher, before the last one.

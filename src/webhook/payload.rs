@@ -297,8 +297,8 @@ pub struct WorkflowStep {
     pub reason: Option<String>,
 }
 
-impl From<spec::VerifyResourceWorkflowStep> for WorkflowStep {
-    fn from(step: spec::VerifyResourceWorkflowStep) -> Self {
+impl From<spec::VerifyResourceWorkflowItem> for WorkflowStep {
+    fn from(step: spec::VerifyResourceWorkflowItem) -> Self {
         Self {
             channel: step.channel.map(|c| WebhookChannel::parse(&c.to_string())),
             initiated_at: step.initiated_at,

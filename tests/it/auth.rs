@@ -22,22 +22,22 @@ const V2_AUTHENTICATED: usize = 14;
 
 /// Calls every v2 operation once with minimal valid input, ignoring the outcomes.
 pub async fn every_v2_operation(c: &raw::Client) {
-    let step = types::WorkflowStep::Voice {
+    let step = types::NewRequestBodyWorkflowItem::Voice {
         to: "447700900000".parse().unwrap(),
         reuse_code: None,
     };
-    let start = types::VerificationRequest::builder()
+    let start = types::NewRequestBody::builder()
         .brand("ACME")
         .workflow(vec![step]);
-    let code = types::CheckCodeRequest::Code(types::CheckCodeByCode {
+    let code = types::CheckCodeBody::Code(types::CheckCodeByCode {
         code: "1234".parse().unwrap(),
     });
-    let fragment = types::CreateTemplateFragmentRequest::builder()
-        .channel(types::FragmentChannel::Sms)
+    let fragment = types::AddTemplateFragmentToTemplateBody::builder()
+        .channel(types::Channel::Sms)
         .locale("en-us".to_string())
         .text("${code}".to_string());
-    let patch = types::PatchTemplateFragmentRequest::builder().text("${code}".to_string());
-    let rename = types::PatchTemplateRequest::builder().name(Some("renamed".parse().unwrap()));
+    let patch = types::UpdateTemplateFragmentBody::builder().text("${code}".to_string());
+    let rename = types::UpdateTemplateBody::builder().name(Some("renamed".parse().unwrap()));
     let _ = c.new_request().body(start).send().await;
     let _ = c.check_code().request_id(ID).body(code).send().await;
     let _ = c.cancel_request().request_id(ID).send().await;
@@ -46,7 +46,7 @@ pub async fn every_v2_operation(c: &raw::Client) {
     let _ = c.list_templates().send().await;
     let _ = c
         .create_template()
-        .body(types::CreateTemplateRequest::builder().name("t"))
+        .body(types::CreateTemplateBody::builder().name("t"))
         .send()
         .await;
     let _ = c.get_template().template_id(TEMPLATE).send().await;

@@ -55,14 +55,14 @@ async fn start_sends_a_mixed_workflow_and_nothing_unset() {
         .await;
 
     let workflow = vec![
-        types::WorkflowStep::SilentAuth {
+        types::NewRequestBodyWorkflowItem::SilentAuth {
             to: "447700900000".parse().unwrap(),
             redirect_url: None,
             coverage_check: None,
             mode: None,
             sandbox: None,
         },
-        types::WorkflowStep::Sms {
+        types::NewRequestBodyWorkflowItem::Sms {
             to: to("447700900000"),
             from: Some("ACME".parse().unwrap()),
             entity_id: None,
@@ -70,12 +70,12 @@ async fn start_sends_a_mixed_workflow_and_nothing_unset() {
             app_hash: None,
             reuse_code: None,
         },
-        types::WorkflowStep::Voice {
+        types::NewRequestBodyWorkflowItem::Voice {
             to: to("447700900000"),
             reuse_code: None,
         },
     ];
-    let body = types::VerificationRequest::builder()
+    let body = types::NewRequestBody::builder()
         .brand("ACME, Inc")
         .workflow(workflow);
     let r = client(&server)
@@ -114,9 +114,9 @@ async fn start_sends_every_top_level_option_that_is_set() {
             then.status(202).json_body(json!({"request_id": ID}));
         })
         .await;
-    let body = types::VerificationRequest::builder()
+    let body = types::NewRequestBody::builder()
         .brand("ACME")
-        .workflow(vec![types::WorkflowStep::Email {
+        .workflow(vec![types::NewRequestBodyWorkflowItem::Email {
             to: "alice@example.com".parse().unwrap(),
             from: Some("noreply@example.com".parse().unwrap()),
             reuse_code: None,
@@ -149,13 +149,13 @@ async fn start_refuses_invalid_input_before_sending() {
         .await;
     let c = client(&server);
     let step = || {
-        vec![types::WorkflowStep::Voice {
+        vec![types::NewRequestBodyWorkflowItem::Voice {
             to: to("447700900000"),
             reuse_code: None,
         }]
     };
     for brand in ["A brand far too long for Vonage", "bad{brand}"] {
-        let body = types::VerificationRequest::builder()
+        let body = types::NewRequestBody::builder()
             .brand(brand)
             .workflow(step());
         let err = c.new_request().body(body).send().await.unwrap_err();
@@ -209,9 +209,9 @@ async fn start_errors_are_typed_problems() {
     ];
     for (status, reply) in cases {
         let server = replying(POST, "/v2/verify", status, PROBLEM, &reply).await;
-        let body = types::VerificationRequest::builder()
+        let body = types::NewRequestBody::builder()
             .brand("ACME")
-            .workflow(vec![types::WorkflowStep::Voice {
+            .workflow(vec![types::NewRequestBodyWorkflowItem::Voice {
                 to: to("447700900000"),
                 reuse_code: None,
             }]);
@@ -248,13 +248,13 @@ async fn start_errors_are_typed_problems() {
 async fn check_with_code_and_with_token() {
     for (body, wire) in [
         (
-            types::CheckCodeRequest::Code(types::CheckCodeByCode {
+            types::CheckCodeBody::Code(types::CheckCodeByCode {
                 code: "1234".parse().unwrap(),
             }),
             json!({"code": "1234"}),
         ),
         (
-            types::CheckCodeRequest::Token(types::CheckCodeByToken {
+            types::CheckCodeBody::Token(types::CheckCodeByToken {
                 token: "eyJhbGciOi.e30.sig".parse().unwrap(),
             }),
             json!({"token": "eyJhbGciOi.e30.sig"}),
@@ -300,7 +300,7 @@ async fn path_parameters_are_percent_encoded() {
     client(&server)
         .check_code()
         .request_id("a/b c%")
-        .body(types::CheckCodeRequest::Code(types::CheckCodeByCode {
+        .body(types::CheckCodeBody::Code(types::CheckCodeByCode {
             code: "1234".parse().unwrap(),
         }))
         .send()
@@ -324,7 +324,7 @@ async fn replies_keep_their_status_and_headers() {
         })
         .await;
     let body = || {
-        types::CheckCodeRequest::Code(types::CheckCodeByCode {
+        types::CheckCodeBody::Code(types::CheckCodeByCode {
             code: "1234".parse().unwrap(),
         })
     };
@@ -380,7 +380,7 @@ async fn check_errors() {
     ] {
         let reply = json!({"type": "https://developer.nexmo.com/api-errors#bad-request", "title": title, "detail": "d", "instance": "i"});
         let server = replying(POST, &path, status, PROBLEM, &reply).await;
-        let body = types::CheckCodeRequest::Code(types::CheckCodeByCode {
+        let body = types::CheckCodeBody::Code(types::CheckCodeByCode {
             code: "0000".parse().unwrap(),
         });
         let (code, p) = problem(
@@ -586,7 +586,7 @@ async fn template_create_get_update_delete() {
     let c = client(&server);
     let created = c
         .create_template()
-        .body(types::CreateTemplateRequest::builder().name("my-template"))
+        .body(types::CreateTemplateBody::builder().name("my-template"))
         .send()
         .await
         .unwrap();
@@ -600,7 +600,7 @@ async fn template_create_get_update_delete() {
             .map(|l| l.href.ends_with("template_fragments")),
         Some(true)
     );
-    let patch = types::PatchTemplateRequest::builder().name(Some("renamed".parse().unwrap()));
+    let patch = types::UpdateTemplateBody::builder().name(Some("renamed".parse().unwrap()));
     let updated = c
         .update_template()
         .template_id(TEMPLATE)
@@ -622,7 +622,7 @@ async fn template_create_get_update_delete() {
     }
     let err = c
         .create_template()
-        .body(types::CreateTemplateRequest::builder().name("no spaces allowed"))
+        .body(types::CreateTemplateBody::builder().name("no spaces allowed"))
         .send()
         .await;
     assert!(
@@ -735,8 +735,8 @@ async fn fragments_list_add_get_update_delete() {
     assert_eq!(page.embedded.template_fragments.len(), 1);
     assert!(page.links.next.is_none());
 
-    let body = types::CreateTemplateFragmentRequest::builder()
-        .channel(types::FragmentChannel::Sms)
+    let body = types::AddTemplateFragmentToTemplateBody::builder()
+        .channel(types::Channel::Sms)
         .locale("en-us".to_string())
         .text(text.to_string());
     let added = c
@@ -767,8 +767,7 @@ async fn fragments_list_add_get_update_delete() {
         Some(types::TemplateFragmentChannel::Unknown("whatsapp".into()))
     );
 
-    let patch =
-        types::PatchTemplateFragmentRequest::builder().text("Your code: ${code}".to_string());
+    let patch = types::UpdateTemplateFragmentBody::builder().text("Your code: ${code}".to_string());
     let updated = c
         .update_template_fragment()
         .template_id(TEMPLATE)
@@ -819,7 +818,7 @@ fn summary_webhook_keeps_unknown_channels_and_statuses() {
     assert_eq!(channels, ["sms", "carrier_pigeon"]);
     assert!(matches!(
         summary.workflow[1].channel,
-        Some(types::VerifyResourceWorkflowStepChannel::Unknown(_))
+        Some(types::VerifyResourceWorkflowItemChannel::Unknown(_))
     ));
 }
 

@@ -126,9 +126,20 @@ fn run(root: &Path, args: &[&str]) -> Result<ExitCode, String> {
             let text = source::fetch(&from)?;
             let (doc, notes) = codegen::effective(&text, &overlays(root, api)?)
                 .map_err(|e| format!("{from}: {e}"))?;
-            for (name, outcome) in notes {
-                eprintln!("overlay {name}: {outcome}");
+            // What did not simply apply is news; the rest is counted.
+            let changed = notes
+                .iter()
+                .filter(|(_, outcome)| matches!(outcome, codegen::overlay::Outcome::Changed(_)))
+                .count();
+            for (name, outcome) in &notes {
+                if !matches!(outcome, codegen::overlay::Outcome::Changed(_)) {
+                    eprintln!("overlay {name}: {outcome}");
+                }
             }
+            eprintln!(
+                "{changed} of {} overlay actions changed the document",
+                notes.len()
+            );
             let yaml = source::to_yaml(&doc)?;
             match flags.value("--out") {
                 Some(out) => {

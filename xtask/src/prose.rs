@@ -19,6 +19,9 @@ const PROSE: &[&str] = &[
     "x-note",
     "x-metaTitle",
     "x-metaDescription",
+    // Where Vonage's reference renders an operation, and their advice for each error code.
+    "x-example-path",
+    "resolution",
 ];
 
 /// Keys whose value maps names (of properties, paths, schemas, media types...) to objects:
@@ -42,6 +45,7 @@ const NAME_MAPS: &[&str] = &[
     "scopes",
     "webhooks",
     "x-webhooks",
+    "x-errors",
 ];
 
 /// Where a mapping stands, for telling keywords from names.

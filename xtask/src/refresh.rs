@@ -85,15 +85,34 @@ pub fn refresh(
         .ok_or_else(|| format!("no API {api}"))?
         .overlays(root)
         .map_err(|e| untouched(e.to_string()))?;
+    // Each overlay's actions on the new document, in the order the build applies them.
     let mut effective = new.clone();
-    let actions: Vec<(String, Needed)> = overlays
-        .iter()
-        .flat_map(|overlay| {
+    let mut actions: Vec<(String, Needed)> = Vec::new();
+    let mut lines = Vec::new();
+    for overlay in &overlays {
+        let outcomes: Vec<(String, Needed)> =
             overlay::outcomes(&mut effective, std::slice::from_ref(overlay))
                 .into_iter()
                 .map(|(name, outcome)| (name, Needed::of(outcome, overlay.skips_missing)))
-        })
-        .collect();
+                .collect();
+        lines.push(format!("overlay {}:", overlay.source));
+        // Prose is one action per object described: only the exceptions are news.
+        for (name, needed) in &outcomes {
+            if !(overlay.skips_missing && *needed == Needed::Still) {
+                lines.push(format!("  {name}: {}", needed.label()));
+            }
+        }
+        let still = outcomes.iter().filter(|(_, n)| *n == Needed::Still).count();
+        lines.push(if overlay.skips_missing {
+            format!(
+                "  ({still} of {} describe what they target)",
+                outcomes.len()
+            )
+        } else {
+            format!("  ({still} of {} still needed)", outcomes.len())
+        });
+        actions.extend(outcomes);
+    }
     let conflicts = actions
         .iter()
         .filter(|(_, needed)| *needed == Needed::Conflicting)
@@ -103,14 +122,9 @@ pub fn refresh(
     let passed = report.passed() && conflicts == 0;
     let mut print = |line: String| writeln!(out, "{line}").map_err(|e| e.to_string());
     print(format!("overlay actions on {from}:"))?;
-    for (name, needed) in &actions {
-        // Prose actions are as many as the objects described; only the exceptions are shown.
-        if *needed != Needed::Still || !name.starts_with('$') {
-            print(format!("  {name}: {}", needed.label()))?;
-        }
+    for line in lines {
+        print(format!("  {line}"))?;
     }
-    let still = actions.iter().filter(|(_, n)| *n == Needed::Still).count();
-    print(format!("  ({still} of {} still needed)", actions.len()))?;
     print(format!("check of {from} as the {api} spec:"))?;
     for line in &report.summary {
         print(format!("  {line}"))?;
@@ -159,9 +173,12 @@ pub fn refresh(
     Ok(Outcome::Applied { drift, actions })
 }
 
-/// The semantic changes from our spec of `api` to the one at `from`.
+/// The semantic changes from our base spec of `api` (without its overlays) to the one at
+/// `from`.
 pub fn diff(root: &Path, api: &str, from: &str) -> Result<Vec<diff::Change>, String> {
-    let new = source::parse(&source::fetch(from)?).map_err(|e| format!("{from}: {e}"))?;
+    let mut new = source::parse(&source::fetch(from)?).map_err(|e| format!("{from}: {e}"))?;
+    // Base with base: the overlays stay apart, and prose is not a fact.
+    prose::strip(&mut new);
     changes_against_ours(root, api, &new)
 }
 

@@ -156,7 +156,8 @@ fn an_added_operation_is_reported_and_exits_1() {
 fn a_removed_field_is_reported_with_its_path() {
     let workspace = Workspace::new();
     let mut doc = ours("v2");
-    doc["components"]["schemas"]["VerificationRequest"]["properties"]
+    doc["components"]["requestBodies"]["VerificationRequest"]["content"]["application/json"]
+        ["schema"]["properties"]
         .as_mapping_mut()
         .unwrap()
         .remove("client_ref")
@@ -172,10 +173,10 @@ fn a_removed_field_is_reported_with_its_path() {
 fn a_changed_enum_names_the_values() {
     let workspace = Workspace::new();
     let mut doc = ours("v2");
-    let channels =
-        doc["components"]["schemas"]["VerifyResourceWorkflowStep"]["properties"]["channel"]["enum"]
-            .as_sequence_mut()
-            .unwrap();
+    let channels = doc["components"]["schemas"]["VerifyResource"]["properties"]["workflow"]
+        ["items"]["properties"]["channel"]["enum"]
+        .as_sequence_mut()
+        .unwrap();
     channels.push("email".into());
     channels.retain(|value| value != "voice");
     let (_server, url) = serving(yaml(&doc));
@@ -274,30 +275,47 @@ fn apply_refuses_a_spec_that_would_break_the_typed_layer() {
     );
     assert!(out.contains("- POST /{request_id}/next_workflow"), "{out}");
 
-    let mut doc = ours("v2");
-    let schemas = doc["components"]["schemas"].as_mapping_mut().unwrap();
-    let silent = schemas.remove("VerifySilentAuth").unwrap();
-    schemas.insert("VerifySilentAuthUpdate".into(), silent);
-    let text = yaml(&doc)
-        .replace(
-            "schemas/VerifySilentAuth\"",
-            "schemas/VerifySilentAuthUpdate\"",
-        )
-        .replace(
-            "schemas/VerifySilentAuth'",
-            "schemas/VerifySilentAuthUpdate'",
-        )
-        .replace(
-            "schemas/VerifySilentAuth\n",
-            "schemas/VerifySilentAuthUpdate\n",
-        );
-    let (_server, url) = serving(text);
+    // A schema renamed that only the typed layer names (our prose of it is left over).
+    let renamed = |doc: &Value, from: &str, to: &str| {
+        let mut doc = doc.clone();
+        let schemas = doc["components"]["schemas"].as_mapping_mut().unwrap();
+        let schema = schemas.remove(from).unwrap();
+        schemas.insert(to.into(), schema);
+        let old = format!("#/components/schemas/{from}");
+        yaml(&doc)
+            .lines()
+            .map(|line| match line.trim_start().strip_prefix("$ref: ") {
+                Some(target) if target.trim_matches('\'') == old => line.replace(from, to),
+                _ => line.to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let (_server, url) = serving(renamed(&ours("v2"), "Template", "TemplateResource"));
     let (result, out) = refresh(&workspace, "v2", &url, true);
     assert!(refused(&result), "{out}");
     assert!(
-        out.contains("error: type `VerifySilentAuth` is gone, but src/webhook/payload.rs uses it"),
+        out.contains("error: type `Template` is gone, but src/v2/templates.rs uses it"),
         "{out}"
     );
+    assert!(
+        out.contains("$.components.schemas.Template.properties.name: describes what is gone; delete the action"),
+        "{out}"
+    );
+
+    // One that our additions target: the action conflicts, and that alone refuses it.
+    let (_server, url) = serving(renamed(
+        &ours("v2"),
+        "VerifySilentAuth",
+        "VerifySilentAuthUpdate",
+    ));
+    let (result, out) = refresh(&workspace, "v2", &url, true);
+    assert!(refused(&result), "{out}");
+    assert!(
+        out.contains("silent-auth-action-one-or-many: CONFLICT: what it targets is gone"),
+        "{out}"
+    );
+    assert!(out.contains("overlay action(s) conflict"), "{out}");
 
     // And one the generator cannot take at all.
     let (_server, url) = serving(yaml(&ours("v1")).replace("openapi: 3.0.", "openapi: 3.1."));
@@ -389,16 +407,16 @@ fn check_refuses_removed_fields_and_variants_the_typed_layer_uses() {
     let before = workspace.specs();
     // A field of a webhook step that src/webhook/payload.rs reads.
     let mut doc = ours("v2");
-    doc["components"]["schemas"]["VerifyResourceWorkflowStep"]["properties"]
+    doc["components"]["schemas"]["VerifyResource"]["properties"]["workflow"]["items"]["properties"]
         .as_mapping_mut()
         .unwrap()
-        .remove("reason")
+        .remove("initiated_at")
         .unwrap();
     let (_server, url) = serving(yaml(&doc));
     let (result, out) = refresh(&workspace, "v2", &url, true);
     assert!(refused(&result), "{out}");
     assert!(
-        out.contains("error: field `VerifyResourceWorkflowStep.reason` is gone, but src/webhook/payload.rs uses it"),
+        out.contains("error: field `VerifyResourceWorkflowItem.initiated_at` is gone, but src/webhook/payload.rs uses it"),
         "{out}"
     );
     // An enum value v1's control command sends.
@@ -442,7 +460,8 @@ fn a_schema_that_includes_itself_is_an_error_not_a_crash() {
         .as_mapping_mut()
         .unwrap()
         .insert("Loop".into(), cycle);
-    doc["components"]["schemas"]["VerificationRequest"]["properties"]
+    doc["components"]["requestBodies"]["VerificationRequest"]["content"]["application/json"]
+        ["schema"]["properties"]
         .as_mapping_mut()
         .unwrap()
         .insert(
@@ -482,8 +501,8 @@ fn parameters_in_content_and_retargeted_refs_are_changes() {
         .as_mapping_mut()
         .unwrap()
         .insert("BrandName".into(), brand);
-    doc["components"]["schemas"]["VerificationRequest"]["properties"]["brand"]["$ref"] =
-        "#/components/schemas/BrandName".into();
+    doc["components"]["requestBodies"]["VerificationRequest"]["content"]["application/json"]["schema"]
+        ["properties"]["brand"]["$ref"] = "#/components/schemas/BrandName".into();
     let (_server, url) = serving(yaml(&doc));
     assert_eq!(
         diff_lines(&workspace, "v2", &url),
@@ -648,4 +667,210 @@ fn our_v1_base_with_its_overlays_has_every_addition() {
             .get("searchManyResponse")
             .is_none()
     );
+}
+
+/// The path of one of Vonage's files in the reference folder, if it is there.
+fn upstream_path(file: &str) -> Option<String> {
+    upstream(file)?;
+    Some(
+        workspace_root()
+            .join("../shared/reference/upstream")
+            .join(file)
+            .display()
+            .to_string(),
+    )
+}
+
+/// Our additions (not our prose) and what a refresh found each one to be.
+fn additions(actions: &[(String, refresh::Needed)]) -> Vec<(&str, refresh::Needed)> {
+    actions
+        .iter()
+        .filter(|(name, _)| !name.starts_with('$'))
+        .map(|(name, needed)| (name.as_str(), *needed))
+        .collect()
+}
+
+/// `specs refresh --apply` to each of Vonage's published files, as a maintainer runs it: every
+/// one of our additions is still needed (or, for the portal's v1, which declares its own
+/// security, not applicable), the base written holds facts only, its record names the file,
+/// and base plus overlays pass the check.
+#[test]
+fn refresh_applies_each_of_vonages_files() {
+    use refresh::Needed;
+
+    let portal_security = [
+        "basic-for-search",
+        "basic-for-network-unblock",
+        "security-schemes",
+    ];
+    for (api, file) in [
+        ("v1", "verify-v1.yml"),
+        ("v1", "verify-v1-1.2.4-portal.json"),
+        ("v2", "verify-v2-1.0.1.json"),
+    ] {
+        let Some(path) = upstream_path(file) else {
+            continue;
+        };
+        let workspace = Workspace::new();
+        let (result, out) = refresh(&workspace, api, &path, true);
+        let Ok(Outcome::Applied { actions, .. }) = result else {
+            panic!("{file}: {result:?}\n{out}");
+        };
+        let portal = file.contains("portal");
+        for (name, needed) in additions(&actions) {
+            let expected = if portal && portal_security.contains(&name) {
+                Needed::NotApplicable
+            } else {
+                Needed::Still
+            };
+            assert_eq!(needed, expected, "{file}: {name}\n{out}");
+        }
+        // Our prose never stops a refresh; what it describes that is gone is named.
+        assert!(
+            actions.iter().all(|(_, n)| *n != Needed::Conflicting),
+            "{out}"
+        );
+        if portal {
+            assert!(
+                out.contains(
+                    "$.components.schemas.api_key: describes what is gone; delete the action"
+                ),
+                "{out}"
+            );
+        }
+
+        let written =
+            std::fs::read_to_string(workspace.root().join("specs").join(record::spec_file(api)))
+                .unwrap();
+        let base = source::parse(&written).unwrap();
+        let mut facts = base.clone();
+        crate::prose::strip(&mut facts);
+        assert_eq!(facts, base, "{file}: the base holds prose");
+        let vonage = source::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(
+            base["paths"].as_mapping().unwrap().len(),
+            vonage["paths"].as_mapping().unwrap().len(),
+            "{file}"
+        );
+        let entry = &record::read(workspace.root()).unwrap()[&record::spec_file(api)];
+        assert!(entry.source.ends_with(file), "{}", entry.source);
+        assert_eq!(entry.sha256, record::sha256(written.as_bytes()));
+        let report = crate::check::check(workspace.root(), Some(api), &written);
+        assert!(report.passed(), "{file}: {:?}", report.problems);
+    }
+}
+
+/// The old v2 draft (0.0.18) names its schemas and operations otherwise: our additions that
+/// target what it lacks conflict, the refresh exits 1, and nothing is written.
+#[test]
+fn refresh_refuses_the_v2_draft_whose_targets_are_gone() {
+    use refresh::Needed;
+
+    let Some(path) = upstream_path("verify-v2.yml") else {
+        return;
+    };
+    let workspace = Workspace::new();
+    let before = workspace.specs();
+    let (result, out) = refresh(&workspace, "v2", &path, true);
+    let Ok(Outcome::Reported {
+        passed: false,
+        actions,
+        ..
+    }) = result
+    else {
+        panic!("{result:?}\n{out}");
+    };
+    let additions = additions(&actions);
+    for name in [
+        "rcs-default-agent",
+        "workflow-steps-by-channel",
+        "silent-auth-sandbox",
+    ] {
+        assert!(
+            additions.contains(&(name, Needed::Conflicting)),
+            "{name}: {additions:?}"
+        );
+    }
+    assert!(
+        out.contains("rcs-default-agent: CONFLICT: what it targets is gone; rewrite or delete it"),
+        "{out}"
+    );
+    assert!(out.contains("overlay action(s) conflict"), "{out}");
+    assert!(out.contains("not applied (specs/ is untouched)"), "{out}");
+    assert_eq!(workspace.specs(), before);
+    let code = run(
+        workspace.root(),
+        &[
+            "specs", "refresh", "--api", "v2", "--from", &path, "--apply",
+        ],
+    )
+    .unwrap();
+    assert_eq!(code, ExitCode::FAILURE);
+    assert_eq!(workspace.specs(), before);
+}
+
+/// Vonage catches up: a copy of 1.0.1 where an RCS step's `from` is optional, as their RCS
+/// guide has it. Our action that made it so is reported as no longer needed, by name, and
+/// the rest as still needed; the refresh applies.
+#[test]
+fn an_action_vonage_caught_up_with_is_reported_no_longer_needed() {
+    use refresh::Needed;
+
+    let Some(path) = upstream_path("verify-v2-1.0.1.json") else {
+        return;
+    };
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let required = doc["components"]["schemas"]["RCSChannel"]["required"]
+        .as_array_mut()
+        .unwrap();
+    assert!(required.contains(&"from".into()));
+    required.retain(|name| name != "from");
+    let (_server, url) = serving(serde_json::to_string_pretty(&doc).unwrap());
+    let workspace = Workspace::new();
+    let (result, out) = refresh(&workspace, "v2", &url, true);
+    let Ok(Outcome::Applied {
+        drift: true,
+        actions,
+    }) = result
+    else {
+        panic!("{result:?}\n{out}");
+    };
+    for (name, needed) in additions(&actions) {
+        let expected = if name == "rcs-default-agent" {
+            Needed::NoLonger
+        } else {
+            Needed::Still
+        };
+        assert_eq!(needed, expected, "{name}\n{out}");
+    }
+    assert!(
+        out.contains(
+            "rcs-default-agent: no longer needed: the document says it now; delete the action"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "~ POST / > request > application/json > workflow[] > <oneOf RCSChannel> > from: required true -> false"
+        ),
+        "{out}"
+    );
+}
+
+/// `specs diff` is base against base: Vonage's 1.0.1 is exactly our v2 base, although our
+/// overlays add operations and fields to it.
+#[test]
+fn diff_compares_bases_without_overlays() {
+    let Some(path) = upstream_path("verify-v2-1.0.1.json") else {
+        return;
+    };
+    let workspace = Workspace::new();
+    assert_eq!(diff_lines(&workspace, "v2", &path), Vec::<String>::new());
+    let code = run(
+        workspace.root(),
+        &["specs", "diff", "--api", "v2", "--from", &path],
+    )
+    .unwrap();
+    assert_eq!(code, ExitCode::SUCCESS);
 }
