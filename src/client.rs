@@ -490,7 +490,7 @@ impl ClientBuilder {
             if credentials.key().is_empty() {
                 return Err(invalid("api_key", "the API key is empty"));
             }
-            if credentials.secret().is_empty() {
+            if credentials.expose_secret().is_empty() {
                 return Err(invalid(
                     "api_key",
                     "the API secret is empty: no request could authenticate with it",

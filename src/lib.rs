@@ -10,8 +10,6 @@ mod error;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
-#[cfg(feature = "mock")]
-pub mod mock;
 mod problem;
 mod redirect;
 mod retry;

@@ -37,40 +37,60 @@ pub enum Security {
 }
 
 /// The XML form of each v1 reply, read from the spec's `xml` annotations by the build
-/// (`codegen/xml.rs`), for the decoder of XML replies.
-pub(crate) mod xml {
-    /// The XML form of one operation's reply (see `codegen/xml.rs`).
+/// (`codegen/xml.rs`): which element carries which property, and how lists are wrapped.
+///
+/// The client's XML decoder reads replies with it; it is public for servers that must answer
+/// in v1's XML as Vonage does (the `vonage-verify-mock` crate writes its replies from it), so
+/// both sides follow one table. Like the generated clients, it follows the spec and may change
+/// when the spec does.
+pub mod xml {
+    /// The XML form of one operation's reply.
     #[derive(Debug)]
-    pub(crate) struct Shape {
-        pub(crate) operation: &'static str,
-        pub(crate) roots: &'static [&'static str],
-        pub(crate) fields: &'static [Field],
+    #[non_exhaustive]
+    pub struct Shape {
+        /// The generated method name of the operation (`verify_search`).
+        pub operation: &'static str,
+        /// The root elements its reply may have (`verify_request`, `verification_requests`).
+        pub roots: &'static [&'static str],
+        /// The root's properties.
+        pub fields: &'static [Field],
     }
 
     /// One property and the element that carries it.
     #[derive(Debug)]
-    pub(crate) struct Field {
-        pub(crate) key: &'static str,
-        pub(crate) element: &'static str,
-        pub(crate) kind: Kind,
+    #[non_exhaustive]
+    pub struct Field {
+        /// The property's name in the JSON reply.
+        pub key: &'static str,
+        /// The element's name in the XML reply.
+        pub element: &'static str,
+        /// What the element holds.
+        pub kind: Kind,
     }
 
     /// What an element holds.
     #[derive(Debug)]
-    pub(crate) enum Kind {
+    #[non_exhaustive]
+    pub enum Kind {
+        /// Text.
         Scalar,
-        // v1's replies nest objects only inside arrays; a spec may nest them directly.
-        #[allow(dead_code)]
+        /// An object's properties (v1's replies nest objects only inside arrays; a spec may
+        /// nest them directly).
         Object(&'static [Field]),
+        /// A list of objects.
         Array {
+            /// Whether the items sit inside an element of the list's own (`<checks><check>`)
+            /// or repeat in the parent (`<verification_requests><verify_request>`).
             wrapped: bool,
+            /// The element of one item.
             item: &'static str,
+            /// An item's properties.
             fields: &'static [Field],
         },
     }
 
-    /// The shape `build.rs` recorded for `operation`.
-    pub(crate) fn shape(shapes: &'static [Shape], operation: &str) -> Option<&'static Shape> {
+    /// The shape of `operation`'s reply in `shapes` (such as [`v1::raw::XML`](crate::v1::raw::XML)).
+    pub fn shape(shapes: &'static [Shape], operation: &str) -> Option<&'static Shape> {
         shapes.iter().find(|s| s.operation == operation)
     }
 }

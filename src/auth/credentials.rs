@@ -42,7 +42,10 @@ impl ApiKey {
         &self.key
     }
 
-    pub(crate) fn secret(&self) -> &str {
+    /// The API secret itself, named like `secrecy`'s accessor so that every read of it is
+    /// easy to find: for code that must present or check it outside this crate's client (a
+    /// test server that accepts these credentials, say). Keep it out of logs and messages.
+    pub fn expose_secret(&self) -> &str {
         self.secret.expose_secret()
     }
 }

@@ -76,7 +76,11 @@ impl Credentials {
         bearer: Option<BearerToken>,
     ) -> Self {
         let basic_header = api_key.as_ref().and_then(|credentials| {
-            let pair = Zeroizing::new(format!("{}:{}", credentials.key(), credentials.secret()));
+            let pair = Zeroizing::new(format!(
+                "{}:{}",
+                credentials.key(),
+                credentials.expose_secret()
+            ));
             let encoded = Zeroizing::new(STANDARD.encode(pair.as_bytes()));
             authorization_value("Basic", &encoded)
         });
@@ -98,7 +102,7 @@ impl Credentials {
     pub(crate) fn mask(&self) -> Mask {
         let mut secrets = Vec::new();
         if let Some(credentials) = &self.api_key {
-            let secret = credentials.secret();
+            let secret = credentials.expose_secret();
             secrets.push(Zeroizing::new(secret.to_owned()));
             secrets.push(Zeroizing::new(
                 form_urlencoded::byte_serialize(secret.as_bytes()).collect(),
@@ -152,7 +156,7 @@ impl Credentials {
         tracing::trace!(operation, ?scheme, "credentials attached");
         match presented {
             Presented::FormFields(credentials) => {
-                append_form_fields(request, credentials.key(), credentials.secret());
+                append_form_fields(request, credentials.key(), credentials.expose_secret());
             }
             Presented::Header(value) => set_authorization(request, operation, value)?,
             Presented::Jwt(source) => {

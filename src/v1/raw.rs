@@ -20,6 +20,6 @@ include!(concat!(env!("OUT_DIR"), "/verify_v1.rs"));
 pub const OPERATIONS: &[crate::spec::Operation] =
     include!(concat!(env!("OUT_DIR"), "/verify_v1_operations.rs"));
 
-/// The XML form of each operation's reply, from the spec's `xml` annotations.
-pub(crate) const XML: &[crate::spec::xml::Shape] =
-    include!(concat!(env!("OUT_DIR"), "/verify_v1_xml.rs"));
+/// The XML form of each operation's reply, from the spec's `xml` annotations (see
+/// [`spec::xml`](crate::spec::xml)).
+pub const XML: &[crate::spec::xml::Shape] = include!(concat!(env!("OUT_DIR"), "/verify_v1_xml.rs"));

@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use vonage_verify::mock::MockServer;
 use vonage_verify::v2::{StartRequest, Step};
+use vonage_verify_mock::MockServer;
 
 const VERIFICATIONS: usize = 1_000;
 const IN_FLIGHT: usize = 32;

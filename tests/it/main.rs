@@ -1,18 +1,11 @@
 //! The crate's integration tests, in one binary so tokio, reqwest and httpmock link once.
-//! Every test talks only to a server it starts on 127.0.0.1.
+//! Every test talks only to a server it starts on 127.0.0.1: one-route mocks (httpmock), the
+//! stateful mock (the `vonage-verify-mock` crate), or servers of their own.
 
 mod auth;
 mod config;
 mod faults;
-#[cfg(feature = "mock")]
 mod load;
-mod mock;
-#[cfg(feature = "mock")]
-mod mock_v1;
-#[cfg(feature = "mock")]
-mod mock_webhooks;
-#[cfg(feature = "mock")]
-mod quickstart;
 mod raw_server;
 mod retry;
 mod support;

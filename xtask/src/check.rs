@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::{codegen, surface};
 
@@ -203,7 +203,7 @@ pub fn check(root: &Path, api: Option<&str>, text: &str) -> Report {
                 .map(Some)
                 .map_err(|e| e.to_string())
         });
-    match (current, hand_written(&root.join("src"))) {
+    match (current, hand_written(root)) {
         (Ok(None), _) => {}
         (Ok(Some(current)), Ok(sources)) => {
             let after = surface::items(&generated.code);
@@ -291,9 +291,16 @@ pub fn wrapped(root: &Path, api: &str) -> Result<BTreeMap<String, Vec<String>>, 
 
 /// The hand-written sources under `src`, by path from the workspace root; the generated
 /// modules (`raw.rs`) are left out.
-fn hand_written(src: &Path) -> Result<surface::Sources, String> {
+/// The hand-written Rust that reaches the generated clients: the crate's `src/` and the mock
+/// crate's (`mock/src/`, which reads requests through the generated types), keyed by path
+/// from the workspace root.
+fn hand_written(root: &Path) -> Result<surface::Sources, String> {
     let mut sources = surface::Sources::new();
-    let mut stack = vec![src.to_path_buf()];
+    let mut stack: Vec<PathBuf> = HAND_WRITTEN
+        .iter()
+        .map(|dir| root.join(dir))
+        .filter(|dir| dir.is_dir())
+        .collect();
     while let Some(dir) = stack.pop() {
         let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         for entry in entries {
@@ -304,7 +311,7 @@ fn hand_written(src: &Path) -> Result<surface::Sources, String> {
                 let text = std::fs::read_to_string(&path)
                     .map_err(|e| format!("{}: {e}", path.display()))?;
                 let shown = path
-                    .strip_prefix(src.parent().unwrap_or(src))
+                    .strip_prefix(root)
                     .unwrap_or(&path)
                     .display()
                     .to_string();
@@ -315,15 +322,19 @@ fn hand_written(src: &Path) -> Result<surface::Sources, String> {
     Ok(sources)
 }
 
+/// Where [`hand_written`] looks, from the workspace root.
+pub(crate) const HAND_WRITTEN: &[&str] = &["src", "mock/src"];
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn reads_the_hand_written_sources_only() {
-        let sources = hand_written(&crate::workspace_root().join("src")).unwrap();
+        let sources = hand_written(&crate::workspace_root()).unwrap();
         assert!(
-            sources.contains_key("src/webhook/payload.rs"),
+            sources.contains_key("src/webhook/payload.rs")
+                && sources.contains_key("mock/src/v2.rs"),
             "{:?}",
             sources.keys()
         );

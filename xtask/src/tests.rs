@@ -10,7 +10,7 @@ use serde_norway::Value;
 use crate::refresh::{self, Outcome};
 use crate::{record, run, source, workspace_root};
 
-/// A copy of the workspace's `specs/` and `src/`.
+/// A copy of the workspace's `specs/` and the hand-written sources the check reads.
 struct Workspace {
     dir: tempfile::TempDir,
 }
@@ -18,7 +18,7 @@ struct Workspace {
 impl Workspace {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        for folder in ["specs", "src"] {
+        for folder in ["specs"].iter().chain(crate::check::HAND_WRITTEN) {
             copy(&workspace_root().join(folder), &dir.path().join(folder));
         }
         Workspace { dir }
@@ -433,7 +433,7 @@ fn check_refuses_removed_fields_and_variants_the_typed_layer_uses() {
         Ok(Outcome::Reported { passed: false, .. })
     ));
     assert!(
-        out.contains("error: variant `ControlRequestCmd::TriggerNextEvent` is gone, but src/mock/v1/lookup.rs, src/v1/requests.rs use it"),
+        out.contains("error: variant `ControlRequestCmd::TriggerNextEvent` is gone, but mock/src/v1/lookup.rs, src/v1/requests.rs use it"),
         "{out}"
     );
     assert!(

@@ -13,14 +13,14 @@ use serde_json::{Value, json};
 use tokio::sync::{mpsc, oneshot};
 
 use super::state::{Notice, Stage, Verification};
-use crate::Clock;
-use crate::webhook::testing::Signer;
+use vonage_verify::Clock;
+use vonage_verify::webhook::testing::Signer;
 
 /// How long one delivery may take before it is recorded as failed.
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A callback the mock delivered, or tried to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Delivery {
     /// The verification it is about.
@@ -82,6 +82,14 @@ impl Outbox {
         if self.jobs.send(Job::Flush(done)).is_ok() {
             let _ = finished.await;
         }
+    }
+
+    /// Forgets the deliveries made so far.
+    pub(crate) fn clear(&self) {
+        self.delivered
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
     }
 
     pub(crate) fn delivered(&self) -> Vec<Delivery> {

@@ -1,10 +1,11 @@
-//! The README's main command, `cargo run --example quickstart`, run to completion on the mock.
+//! The README's main command, `cargo run -p vonage-verify-mock --example quickstart`, run to
+//! completion on the mock.
 
 #[path = "../../examples/quickstart.rs"]
 #[allow(dead_code)]
 mod example;
 
-use vonage_verify::mock::MockServer;
+use vonage_verify_mock::MockServer;
 
 #[tokio::test]
 async fn the_quickstart_flow_completes_on_the_mock() {

@@ -18,7 +18,7 @@ use super::shared::{AppState, Shared};
 use super::state::{Api, Carrier, Checked, Moved, Stage, Verification, digits};
 use super::unblock;
 use super::webhooks::check_url;
-use crate::v2::raw::types as spec;
+use vonage_verify::v2::raw::types as spec;
 
 /// Seconds each step lasts when the request does not say (the spec's default).
 const DEFAULT_CHANNEL_TIMEOUT: u64 = 180;

@@ -14,10 +14,10 @@
 use std::error::Error;
 use std::io::{BufRead, Write};
 
-use vonage_verify::mock::MockServer;
 use vonage_verify::v1::{CheckOutcome, VerifyRequest};
 use vonage_verify::v2::{StartRequest, Step};
 use vonage_verify::{Client, ProblemKind};
+use vonage_verify_mock::MockServer;
 
 /// Where codes come from: the mock's inbox, or the person at the keyboard.
 pub(crate) enum Codes {

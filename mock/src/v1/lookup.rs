@@ -9,9 +9,9 @@ use axum::response::Response;
 
 use super::fields::{conform, field, form, gate, invalid, missing};
 use super::reply::{Fields, Node, Reply};
-use crate::mock::shared::AppState;
-use crate::mock::state::{Api, Checked, Moved, Stage, Verification};
-use crate::v1::raw::types as spec;
+use crate::shared::AppState;
+use crate::state::{Api, Checked, Moved, Stage, Verification};
+use vonage_verify::v1::raw::types as spec;
 
 const CHECK: &str = "verify_check";
 const SEARCH: &str = "verify_search";
@@ -49,7 +49,7 @@ pub(crate) async fn check(
         .into_response(format)
 }
 
-fn checked(shared: &crate::mock::shared::Shared, id: &str, code: &str) -> Reply {
+fn checked(shared: &crate::shared::Shared, id: &str, code: &str) -> Reply {
     let now = shared.clock.now();
     match shared.lock().verifications.check(Api::V1, id, code, now) {
         Checked::Verified => Reply::new(CHECK, RESPONSE)

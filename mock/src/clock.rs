@@ -3,7 +3,7 @@
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use crate::Clock;
+use vonage_verify::Clock;
 
 /// A [`Clock`] that stands still until the test moves it: give the same one to the mock
 /// ([`MockServerBuilder::clock`](super::MockServerBuilder::clock)) and to the client, and
@@ -13,7 +13,7 @@ use crate::Clock;
 /// use std::sync::Arc;
 /// use std::time::{Duration, SystemTime};
 /// use vonage_verify::Clock;
-/// use vonage_verify::mock::ManualClock;
+/// use vonage_verify_mock::ManualClock;
 ///
 /// let clock = Arc::new(ManualClock::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_790_000_000)));
 /// clock.advance(Duration::from_secs(301));
@@ -43,4 +43,11 @@ impl Clock for ManualClock {
     fn now(&self) -> SystemTime {
         *self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// Whole seconds since the Unix epoch, as JWT claims count them; a clock set before 1970 reads
+/// as the epoch itself.
+pub(crate) fn unix_seconds(time: SystemTime) -> u64 {
+    time.duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs())
 }

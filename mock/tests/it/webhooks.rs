@@ -9,12 +9,13 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use vonage_verify::mock::{MOCK_API_KEY, MockServer};
 use vonage_verify::v2::{StartRequest, Step};
 use vonage_verify::webhook::{VONAGE_ISSUER, Webhook};
 use vonage_verify::{ProblemKind, SignatureSecret};
+use vonage_verify_mock::{MOCK_API_KEY, MockServer};
 
-use crate::support::ManualClock;
+use crate::support::clock;
+use vonage_verify_mock::ManualClock;
 
 const NUMBER: &str = "447700900021";
 const SECRET: &str = "a signature secret of the mock's account";
@@ -112,7 +113,7 @@ fn story(mock: &MockServer, received: &Received) -> Vec<String> {
 
 #[tokio::test]
 async fn a_completed_verification_sends_its_event_then_its_summary() {
-    let clock = ManualClock::new();
+    let clock = clock();
     let (mock, received) = mock_with_hooks(clock.clone()).await;
     let client = mock.client().unwrap();
     let request = StartRequest::new("ACME")
@@ -163,7 +164,7 @@ async fn a_completed_verification_sends_its_event_then_its_summary() {
 
 #[tokio::test]
 async fn a_failed_verification_reports_the_step_it_failed_on() {
-    let (mock, received) = mock_with_hooks(ManualClock::new()).await;
+    let (mock, received) = mock_with_hooks(clock()).await;
     let client = mock.client().unwrap();
     let request = StartRequest::new("ACME")
         .step(Step::sms(NUMBER))
@@ -193,7 +194,7 @@ async fn a_failed_verification_reports_the_step_it_failed_on() {
 
 #[tokio::test]
 async fn a_lapse_on_the_mock_clock_is_summed_up_and_a_cancel_sends_nothing() {
-    let clock = ManualClock::new();
+    let clock = clock();
     let (mock, received) = mock_with_hooks(clock.clone()).await;
     let client = mock.client().unwrap();
     let lapsing = StartRequest::new("ACME")
@@ -216,7 +217,7 @@ async fn a_lapse_on_the_mock_clock_is_summed_up_and_a_cancel_sends_nothing() {
 
 #[tokio::test]
 async fn silent_auth_announces_its_check_url_and_completes_through_it() {
-    let (mock, received) = mock_with_hooks(ManualClock::new()).await;
+    let (mock, received) = mock_with_hooks(clock()).await;
     let client = mock.client().unwrap();
     let request = StartRequest::new("ACME")
         .step(Step::silent_auth(NUMBER))
@@ -355,7 +356,7 @@ async fn a_webhook_url_that_is_not_a_url_is_refused_at_start() {
 
 #[tokio::test]
 async fn v1_verifications_send_no_callbacks() {
-    let (mock, _) = mock_with_hooks(ManualClock::new()).await;
+    let (mock, _) = mock_with_hooks(clock()).await;
     let client = mock.client().unwrap();
     let started = client
         .v1()
@@ -369,7 +370,7 @@ async fn v1_verifications_send_no_callbacks() {
 
 #[tokio::test]
 async fn steps_move_on_by_themselves_when_their_time_is_up() {
-    let clock = ManualClock::new();
+    let clock = clock();
     let (mock, received) = mock_with_hooks(clock.clone()).await;
     let client = mock.client().unwrap();
     let request = StartRequest::new("ACME")
@@ -396,7 +397,7 @@ async fn steps_move_on_by_themselves_when_their_time_is_up() {
 
 #[tokio::test]
 async fn a_silent_auth_code_gets_one_try() {
-    let (mock, received) = mock_with_hooks(ManualClock::new()).await;
+    let (mock, received) = mock_with_hooks(clock()).await;
     let client = mock.client().unwrap();
     let request = StartRequest::new("ACME").step(Step::silent_auth(NUMBER));
     let started = client.v2().start(&request).await.unwrap();
@@ -434,7 +435,7 @@ async fn the_virtual_operators_numbers_answer_as_documented() {
     use vonage_verify::Error;
     use vonage_verify::v2::SilentAuthFailure;
 
-    let (mock, received) = mock_with_hooks(ManualClock::new()).await;
+    let (mock, received) = mock_with_hooks(clock()).await;
     let client = mock.client().unwrap();
     let app = "https://app.example/done";
     let start = async |number: &str, fallback: bool| {

@@ -7,10 +7,12 @@ use axum::extract::State;
 use http::HeaderMap;
 
 use super::auth::Keys;
-use super::records::Recorded;
+use super::clock::ManualClock;
+use super::faults::Faults;
+use super::records::{Message, Recorded};
 use super::state::{Api, Notice, Template, Verifications};
-use super::webhooks::{Outbox, callbacks};
-use crate::{Clock, SignatureSecret};
+use super::webhooks::{Delivery, Outbox, callbacks};
+use vonage_verify::{Clock, SignatureSecret};
 
 /// What every handler sees.
 #[derive(Debug)]
@@ -20,7 +22,11 @@ pub(crate) struct Shared {
     pub(crate) connections: Arc<AtomicUsize>,
     pub(crate) keys: Keys,
     pub(crate) clock: Arc<dyn Clock>,
+    /// The same clock, when it is one the control API may move.
+    pub(crate) manual_clock: Option<Arc<ManualClock>>,
     pub(crate) webhooks: Option<(Outbox, SignatureSecret)>,
+    /// The blocks configured at the start, which a reset puts back.
+    pub(crate) blocked_networks: std::collections::HashSet<String>,
     pub(crate) state: Mutex<Inner>,
 }
 
@@ -49,10 +55,59 @@ impl Shared {
         }
     }
 
+    /// One message per verification, oldest first (see [`crate::MockServer::inbox`]).
+    pub(crate) fn inbox(&self) -> Vec<Message> {
+        let now = self.clock.now();
+        let mut inner = self.lock();
+        inner
+            .verifications
+            .all(now)
+            .into_iter()
+            .map(|v| Message {
+                api: match v.api {
+                    Api::V1 => "v1",
+                    Api::V2 => "v2",
+                },
+                request_id: v.id,
+                to: v.to,
+                channel: v.steps.first().cloned().unwrap_or_default(),
+                brand: v.brand,
+                code: v.code,
+                client_ref: v.client_ref,
+            })
+            .collect()
+    }
+
+    /// Every callback delivered so far, once the ones due by now are (see
+    /// [`crate::MockServer::deliveries`]).
+    pub(crate) async fn deliveries(&self) -> Vec<Delivery> {
+        self.dispatch();
+        match &self.webhooks {
+            Some((outbox, _)) => {
+                outbox.flush().await;
+                outbox.delivered()
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// Forgets every verification, request, template, fault and delivery; the configuration
+    /// (credentials, clock, webhook URL, blocked networks) stays.
+    pub(crate) fn reset(&self) {
+        let mut inner = self.lock();
+        *inner = Inner {
+            blocked_networks: self.blocked_networks.clone(),
+            ..Inner::default()
+        };
+        if let Some((outbox, _)) = &self.webhooks {
+            outbox.clear();
+        }
+    }
+
     /// v2's schemes: Basic, or a JWT of the configured application.
     pub(crate) fn v2_auth_ok(&self, headers: &HeaderMap) -> bool {
         self.keys
-            .v2_ok(headers, crate::clock::unix_seconds(self.clock.now()))
+            .v2_ok(headers, super::clock::unix_seconds(self.clock.now()))
     }
 
     /// v1's schemes: the key and secret as form or query fields, or Basic.
@@ -69,6 +124,8 @@ pub(crate) struct Inner {
     pub(crate) templates: Vec<Template>,
     /// Networks with a block that network unblock may lift.
     pub(crate) blocked_networks: std::collections::HashSet<String>,
+    /// Faults waiting for their requests.
+    pub(crate) faults: Faults,
 }
 
 /// The state every handler extracts.

@@ -1,5 +1,5 @@
 //! Network unblock, on v1 and v2: lifts a block the test set up with
-//! [`MockServerBuilder::blocked_network`](crate::mock::MockServerBuilder::blocked_network).
+//! [`MockServerBuilder::blocked_network`](crate::MockServerBuilder::blocked_network).
 
 use std::time::Duration;
 

@@ -9,9 +9,9 @@ use axum::response::Response;
 
 use super::fields::{Form, conform, field, form, gate, integer, invalid, missing};
 use super::reply::{Format, Reply};
-use crate::mock::shared::AppState;
-use crate::mock::state::{Api, Carrier, Stage, Verification, digits};
-use crate::v1::raw::types as spec;
+use crate::shared::AppState;
+use crate::state::{Api, Carrier, Stage, Verification, digits};
+use vonage_verify::v1::raw::types as spec;
 
 const REQUEST: &str = "verify_request";
 const PSD2: &str = "verify_request_with_psd2";
@@ -159,7 +159,7 @@ fn timing(form: &Form) -> Result<(u64, u64), &'static str> {
 }
 
 /// Starts the verification, or refuses a second one to the same number (status 10).
-fn started(shared: &crate::mock::shared::Shared, start: Start) -> Reply {
+fn started(shared: &crate::shared::Shared, start: Start) -> Reply {
     let now = shared.clock.now();
     let mut inner = shared.lock();
     if let Some(running) = inner

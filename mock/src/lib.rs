@@ -1,4 +1,5 @@
-//! A stateful Verify server for contract tests, behind the `mock` feature.
+//! A stateful mock of the Vonage Verify API, v1 and v2, for contract tests: a library for
+//! Rust tests and a server (`vonage-verify-mock`) for tests in any language.
 //!
 //! [`MockServer::start`] serves Verify v1 and v2 on a random port of 127.0.0.1 and behaves as
 //! the specs and Vonage's documentation say: a started verification has a code you read from
@@ -7,18 +8,22 @@
 //! verification to a number in progress is refused (409 in v2, status 10 in v1); cancel and
 //! next-step follow the API's rules; credentials and the spec's request constraints are
 //! checked; every request is [recorded](MockServer::requests). v1 answers in JSON or XML;
-//! v2's silent-auth check URL works; v2's callbacks are
-//! [delivered](MockServerBuilder::webhooks), signed, to a URL the test gives.
+//! v2's silent-auth check URL works, with the Virtual Operator's test numbers; v2's callbacks
+//! are [delivered](MockServerBuilder::webhooks), signed, to a URL the test gives. Tests can
+//! [inject faults](MockServer::inject) (error statuses, delays, dropped connections, malformed
+//! bodies), and a control API under [`CONTROL_PREFIX`] does all of this over HTTP.
 //!
-//! It is a small axum server rather than a set of canned stubs: a contract test needs the
-//! answer to a check to depend on the start before it, which a stub cannot know. Where the
-//! specs constrain a request, the mock reads it through the generated types, so it refuses
-//! what the spec refuses without a second copy of the rules.
+//! It is a small axum app rather than a set of canned stubs: a contract test needs the answer
+//! to a check to depend on the start before it, which a stub cannot know. Where the specs
+//! constrain a request, the mock reads it through `vonage-verify`'s generated types, so it
+//! refuses what the spec refuses without a second copy of the rules. Take this crate and
+//! `vonage-verify` from the same source (both from crates.io, or both from one checkout), or
+//! the mock and your client may follow different specs.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! use vonage_verify::mock::MockServer;
+//! use vonage_verify_mock::MockServer;
 //! use vonage_verify::v2::{StartRequest, Step};
 //!
 //! let mock = MockServer::start().await?;
@@ -30,20 +35,29 @@
 //! # }
 //! ```
 
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
 mod auth;
 mod clock;
+mod control;
+mod faults;
 mod problem;
 mod records;
+mod serve;
 mod shared;
 mod state;
 mod templates;
+mod tls;
 mod unblock;
 mod v1;
 mod v2;
 mod webhooks;
 
 pub use clock::ManualClock;
+pub use faults::Fault;
 pub use records::{Message, Recorded};
+pub use tls::Tls;
 pub use webhooks::Delivery;
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -56,13 +70,16 @@ use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 
-use crate::webhook::testing::Signer;
-use crate::{
-    ApiKey, Client, ClientBuilder, Clock, Error, PrivateKey, SignatureSecret, SystemClock,
-};
 use records::redacted;
 use shared::{AppState, Inner, Shared};
-use state::Api;
+use vonage_verify::webhook::testing::Signer;
+use vonage_verify::{
+    ApiKey, Client, ClientBuilder, Clock, Error, PrivateKey, SignatureSecret, SystemClock,
+};
+
+/// Where the control API lives: a prefix no Vonage path uses (`/_mock/inbox`,
+/// `/_mock/faults`, ...; see the crate's `openapi/control.yml`).
+pub const CONTROL_PREFIX: &str = "/_mock";
 
 /// The API key and secret the mock accepts unless told otherwise.
 pub const MOCK_API_KEY: &str = "mockkey1";
@@ -81,9 +98,12 @@ const MOCK_PUBLIC_KEY: &str = include_str!("keys/application-public.pem");
 pub struct MockServerBuilder {
     api_key: ApiKey,
     clock: Arc<dyn Clock>,
+    manual_clock: Option<Arc<ManualClock>>,
     application: Option<(String, String)>,
     webhooks: Option<(String, SignatureSecret)>,
     blocked_networks: std::collections::HashSet<String>,
+    address: SocketAddr,
+    tls: Option<Tls>,
 }
 
 impl MockServerBuilder {
@@ -96,6 +116,15 @@ impl MockServerBuilder {
     /// The clock verifications expire on (default: the system clock).
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
+        self.manual_clock = None;
+        self
+    }
+
+    /// A clock the test moves, which the control API may move too (`POST
+    /// /_mock/clock/advance`); give the same one to the client.
+    pub fn manual_clock(mut self, clock: Arc<ManualClock>) -> Self {
+        self.clock = clock.clone();
+        self.manual_clock = Some(clock);
         self
     }
 
@@ -114,18 +143,31 @@ impl MockServerBuilder {
         self
     }
 
-    /// Puts a fraud-protection block on `network` (a network code such as `23410`), for v1's
+    /// Puts a fraud-protection block on `network` (a network code such as `23410`), for
     /// network unblock to lift; unblocking a network without a block is a 404.
     pub fn blocked_network(mut self, network: impl Into<String>) -> Self {
         self.blocked_networks.insert(network.into());
         self
     }
 
-    /// Starts serving on a random port of 127.0.0.1.
+    /// Where to listen (default: 127.0.0.1 on a free port). Anything but loopback exposes the
+    /// codes, through the control API, to whoever can reach it.
+    pub fn address(mut self, address: SocketAddr) -> Self {
+        self.address = address;
+        self
+    }
+
+    /// Serve HTTPS with this certificate instead of HTTP.
+    pub fn tls(mut self, tls: Tls) -> Self {
+        self.tls = Some(tls);
+        self
+    }
+
+    /// Starts serving.
     ///
     /// # Errors
     ///
-    /// When no port can be bound, the public key is not an RSA public key in PEM, or the
+    /// When the address cannot be bound, the public key is not an RSA public key in PEM, or the
     /// webhook URL is not an absolute URL.
     pub async fn start(self) -> std::io::Result<MockServer> {
         let application = self
@@ -149,26 +191,24 @@ impl MockServerBuilder {
                 Some((outbox, secret))
             }
         };
-        let listener =
-            tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
+        let listener = tokio::net::TcpListener::bind(self.address).await?;
         let address = listener.local_addr()?;
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
         let connections = Arc::new(AtomicUsize::new(0));
-        let counter = Arc::clone(&connections);
-        let listener = axum::serve::ListenerExt::tap_io(listener, move |_| {
-            counter.fetch_add(1, Ordering::Relaxed);
-        });
         let shared = Arc::new(Shared {
-            base_url: format!("http://{address}"),
-            connections,
+            base_url: format!("{scheme}://{address}"),
+            connections: connections.clone(),
             keys: auth::Keys::new(self.api_key, application),
             clock: self.clock,
+            manual_clock: self.manual_clock,
             webhooks,
+            blocked_networks: self.blocked_networks.clone(),
             state: Mutex::new(Inner {
                 blocked_networks: self.blocked_networks,
                 ..Inner::default()
             }),
         });
-        let app = Router::new()
+        let verify = Router::new()
             .merge(v1::routes())
             .merge(v2::public_routes())
             .merge(
@@ -177,31 +217,50 @@ impl MockServerBuilder {
                     // Every v2 route but the silent-auth redirect declares security.
                     .route_layer(middleware::from_fn_with_state(shared.clone(), v2_auth)),
             )
-            .layer(middleware::from_fn_with_state(shared.clone(), record))
+            // Recorded first, then faulted: a test sees every request its client sent.
+            .layer(middleware::from_fn_with_state(
+                shared.clone(),
+                faults::inject,
+            ))
+            .layer(middleware::from_fn_with_state(shared.clone(), record));
+        let app = Router::new()
+            .nest(CONTROL_PREFIX, control::routes())
+            .merge(verify)
             .with_state(shared.clone());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(async move {
-            // Dropping the MockServer stops it: no new connections, and open keep-alive
-            // connections close, so a client cannot go on talking to a dropped mock's state.
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
-        });
+        let tls = self.tls.as_ref().map(Tls::acceptor);
+        // Dropping the MockServer stops it: no new connections, and open keep-alive
+        // connections close once their request in flight is answered, so a client cannot go
+        // on talking to a dropped mock's state.
+        let task = tokio::spawn(serve::run(listener, tls, app, connections, stopped));
         Ok(MockServer {
             shared,
             stop: Some(stop),
+            task: Some(task),
         })
     }
 }
 
-/// A running mock; it stops when dropped.
+/// A running mock; it stops when dropped (or, waiting for requests in flight, with
+/// [`shutdown`](Self::shutdown)).
 #[derive(Debug)]
 pub struct MockServer {
     shared: Arc<Shared>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
 }
+
+/// Why [`MockServer::inject`] refused a fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidFault(String);
+
+impl std::fmt::Display for InvalidFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "invalid fault: {}", self.0)
+    }
+}
+
+impl std::error::Error for InvalidFault {}
 
 impl MockServer {
     /// How many connections the mock has accepted since it started: what a test of
@@ -224,13 +283,17 @@ impl MockServer {
         MockServerBuilder {
             api_key: ApiKey::new(MOCK_API_KEY, MOCK_API_SECRET),
             clock: Arc::new(SystemClock),
+            manual_clock: None,
             application: Some((MOCK_APPLICATION_ID.into(), MOCK_PUBLIC_KEY.into())),
             webhooks: None,
             blocked_networks: std::collections::HashSet::new(),
+            address: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            tls: None,
         }
     }
 
-    /// `http://127.0.0.1:<port>`, the base URL to give a client.
+    /// `http://127.0.0.1:<port>` (`https://` with [TLS](MockServerBuilder::tls)), the base
+    /// URL to give a client.
     pub fn base_url(&self) -> &str {
         &self.shared.base_url
     }
@@ -238,7 +301,8 @@ impl MockServer {
     /// A client builder aimed at the mock, with the mock's API key and clock, the
     /// [built-in application](MOCK_APPLICATION_ID) unless another was configured (so v2
     /// authenticates with JWTs, as silent authentication needs), and the webhooks' signature
-    /// secret when they are delivered.
+    /// secret when they are delivered. For a mock with TLS, add the certificate to the
+    /// client's trust (through its HTTP client).
     pub fn client_builder(&self) -> ClientBuilder {
         let mut builder = Client::builder()
             .base_url(self.base_url())
@@ -269,25 +333,7 @@ impl MockServer {
     /// step), to the first step's number or address. A silent-auth code is accepted only once
     /// the check URL has been followed.
     pub fn inbox(&self) -> Vec<Message> {
-        let now = self.shared.clock.now();
-        let mut inner = self.shared.lock();
-        inner
-            .verifications
-            .all(now)
-            .into_iter()
-            .map(|v| Message {
-                api: match v.api {
-                    Api::V1 => "v1",
-                    Api::V2 => "v2",
-                },
-                request_id: v.id,
-                to: v.to,
-                channel: v.steps.first().cloned().unwrap_or_default(),
-                brand: v.brand,
-                code: v.code,
-                client_ref: v.client_ref,
-            })
-            .collect()
+        self.shared.inbox()
     }
 
     /// The code sent for `request_id`.
@@ -298,7 +344,7 @@ impl MockServer {
             .map(|message| message.code)
     }
 
-    /// Every request received, oldest first.
+    /// Every request received, oldest first (the control API's are not).
     pub fn requests(&self) -> Vec<Recorded> {
         self.shared.lock().requests.clone()
     }
@@ -311,13 +357,57 @@ impl MockServer {
     /// Do not call it from the receiver's own handler: it would wait for the delivery the
     /// handler is answering.
     pub async fn deliveries(&self) -> Vec<Delivery> {
-        self.shared.dispatch();
-        match &self.shared.webhooks {
-            Some((outbox, _)) => {
-                outbox.flush().await;
-                outbox.delivered()
-            }
-            None => Vec::new(),
+        self.shared.deliveries().await
+    }
+
+    /// Applies `fault` to the next requests to its operation, after the faults injected
+    /// before it for that operation are used up.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use vonage_verify::v2::{StartRequest, Step};
+    /// use vonage_verify_mock::{Fault, MockServer};
+    ///
+    /// let mock = MockServer::start().await?;
+    /// mock.inject(Fault::on("newRequest").status(503))?;
+    /// let client = mock.client()?;
+    /// let start = StartRequest::new("ACME").step(Step::sms("447700900001"));
+    /// assert!(client.v2().start(&start).await.is_err()); // a start is never sent twice
+    /// assert!(client.v2().start(&start).await.is_ok());
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// For an operation neither API has (or that both have, without [`Fault::api`]), more
+    /// than one answer, a status that is not an error, or zero `times`.
+    pub fn inject(&self, fault: Fault) -> Result<(), InvalidFault> {
+        let armed = faults::arm(fault).map_err(InvalidFault)?;
+        self.shared.lock().faults.push(armed);
+        Ok(())
+    }
+
+    /// The faults not used up yet, with how many requests each still applies to.
+    pub fn faults(&self) -> Vec<Fault> {
+        self.shared.lock().faults.pending()
+    }
+
+    /// Forgets every verification, request, template, fault and delivery; the configuration
+    /// (credentials, clock, webhook URL, blocked networks) stays.
+    pub fn reset(&self) {
+        self.shared.reset();
+    }
+
+    /// Stops accepting connections, lets the requests in flight finish (for up to five
+    /// seconds) and returns once every connection is closed.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
         }
     }
 }

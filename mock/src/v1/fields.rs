@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::reply::{Format, Reply};
-use crate::mock::shared::Shared;
+use crate::shared::Shared;
 
 /// A form or query string's fields, in order, repeated names kept.
 pub(crate) type Form = Vec<(String, String)>;

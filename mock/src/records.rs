@@ -1,7 +1,7 @@
 //! What the mock keeps for a test to read: the codes it "sent" and the requests it received.
 
 /// A code the mock "sent".
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Message {
     /// The verification.
@@ -21,7 +21,7 @@ pub struct Message {
 }
 
 /// A request the mock received.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Recorded {
     /// `GET`, `POST`, ...

@@ -3,12 +3,12 @@
 use std::time::Duration;
 
 use serde_json::json;
-use vonage_verify::mock::{MOCK_API_KEY, MockServer};
 use vonage_verify::v1::{CheckOutcome, SearchStatus, Status, VerifyRequest};
 use vonage_verify::v2::{StartRequest, Step};
 use vonage_verify::{ApiKey, ProblemKind, V2Auth};
+use vonage_verify_mock::{MOCK_API_KEY, MockServer};
 
-use crate::support::{APPLICATION_ID, ManualClock, PUBLIC_KEY, private_key};
+use crate::support::{APPLICATION_ID, PUBLIC_KEY, clock, private_key};
 
 const NUMBER: &str = "447700900003";
 
@@ -130,7 +130,7 @@ async fn v2_next_workflow_moves_through_the_steps_and_then_refuses() {
 
 #[tokio::test]
 async fn v2_verifications_lapse_on_the_mock_clock() {
-    let clock = ManualClock::new();
+    let clock = clock();
     let mock = MockServer::builder()
         .clock(clock.clone())
         .start()
@@ -209,7 +209,7 @@ async fn v2_checks_credentials_and_application_jwts() {
 async fn refused_parameters(mock: &MockServer, body: serde_json::Value) -> Vec<String> {
     let response = reqwest::Client::new()
         .post(format!("{}/v2/verify", mock.base_url()))
-        .basic_auth(MOCK_API_KEY, Some(vonage_verify::mock::MOCK_API_SECRET))
+        .basic_auth(MOCK_API_KEY, Some(vonage_verify_mock::MOCK_API_SECRET))
         .json(&body)
         .send()
         .await
@@ -298,7 +298,7 @@ async fn v1_wrong_codes_then_too_many() {
     assert!(
         recorded
             .iter()
-            .all(|r| !r.body.contains(vonage_verify::mock::MOCK_API_SECRET))
+            .all(|r| !r.body.contains(vonage_verify_mock::MOCK_API_SECRET))
     );
     assert!(
         recorded[0].body.contains("api_secret=%5Bredacted%5D"),
@@ -309,7 +309,7 @@ async fn v1_wrong_codes_then_too_many() {
 
 #[tokio::test]
 async fn v1_concurrency_cancel_window_and_events() {
-    let clock = ManualClock::new();
+    let clock = clock();
     let mock = MockServer::builder()
         .clock(clock.clone())
         .start()
@@ -350,7 +350,7 @@ async fn v1_concurrency_cancel_window_and_events() {
 
 #[tokio::test]
 async fn v1_expiry_search_many_and_bad_credentials() {
-    let clock = ManualClock::new();
+    let clock = clock();
     let mock = MockServer::builder()
         .clock(clock.clone())
         .start()
@@ -490,7 +490,7 @@ async fn a_page_far_past_the_end_is_empty_not_a_crash() {
             mock.base_url(),
             usize::MAX
         ))
-        .basic_auth(MOCK_API_KEY, Some(vonage_verify::mock::MOCK_API_SECRET))
+        .basic_auth(MOCK_API_KEY, Some(vonage_verify_mock::MOCK_API_SECRET))
         .send()
         .await
         .unwrap();
@@ -507,7 +507,7 @@ async fn v2_network_unblock_lifts_a_block_on_its_own_path() {
     use vonage_verify::v2::NetworkUnblock;
 
     let mock = MockServer::builder()
-        .clock(ManualClock::new())
+        .clock(clock())
         .blocked_network("23410")
         .blocked_network("23415")
         .start()
@@ -534,7 +534,7 @@ async fn v2_network_unblock_lifts_a_block_on_its_own_path() {
     let by_hand = |body: serde_json::Value| {
         reqwest::Client::new()
             .post(format!("{}/v2/verify/network-unblock", mock.base_url()))
-            .basic_auth(MOCK_API_KEY, Some(vonage_verify::mock::MOCK_API_SECRET))
+            .basic_auth(MOCK_API_KEY, Some(vonage_verify_mock::MOCK_API_SECRET))
             .json(&body)
             .send()
     };
@@ -586,7 +586,7 @@ async fn v2_starts_are_held_to_the_api_of_today() {
         json!({"brand": "ACME", "workflow": [{"channel": "silent_auth", "to": "447700900009"}]});
     let basic = reqwest::Client::new()
         .post(format!("{}/v2/verify", mock.base_url()))
-        .basic_auth(MOCK_API_KEY, Some(vonage_verify::mock::MOCK_API_SECRET))
+        .basic_auth(MOCK_API_KEY, Some(vonage_verify_mock::MOCK_API_SECRET))
         .json(&silent)
         .send()
         .await

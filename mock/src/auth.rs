@@ -7,7 +7,7 @@ use http::HeaderMap;
 use jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER;
 use jsonwebtoken::{Algorithm, DecodingKey};
 
-use crate::ApiKey;
+use vonage_verify::ApiKey;
 
 /// An application whose JWTs the mock accepts.
 pub(crate) struct Application {
@@ -96,7 +96,7 @@ impl Keys {
         let Ok(decoded) = STANDARD.decode(encoded) else {
             return false;
         };
-        let expected = format!("{}:{}", self.api_key.key(), self.api_key.secret());
+        let expected = format!("{}:{}", self.api_key.key(), self.api_key.expose_secret());
         decoded == expected.as_bytes()
     }
 
@@ -121,7 +121,7 @@ impl Keys {
                 .map(|(_, v)| v.as_str())
         };
         let form = field("api_key") == Some(self.api_key.key())
-            && field("api_secret") == Some(self.api_key.secret());
+            && field("api_secret") == Some(self.api_key.expose_secret());
         form || self.basic_ok(headers)
     }
 }

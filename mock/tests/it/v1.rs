@@ -4,12 +4,12 @@
 use std::time::Duration;
 
 use rust_decimal::Decimal;
-use vonage_verify::mock::{MOCK_API_KEY, MOCK_API_SECRET, MockServer};
 use vonage_verify::v1::{
     CheckOutcome, Command, Format, NetworkUnblock, Psd2Request, SearchStatus, Status, VerifyRequest,
 };
+use vonage_verify_mock::{MOCK_API_KEY, MOCK_API_SECRET, MockServer};
 
-use crate::support::ManualClock;
+use crate::support::clock;
 
 const NUMBER: &str = "447700900031";
 
@@ -19,7 +19,7 @@ fn status_of(error: &vonage_verify::Error) -> Option<&Status> {
 
 #[tokio::test]
 async fn the_typed_client_runs_the_whole_flow_in_xml() {
-    let clock = ManualClock::new();
+    let clock = clock();
     let mock = MockServer::builder()
         .clock(clock.clone())
         .start()
@@ -235,7 +235,7 @@ async fn request_fields_are_held_to_the_spec() {
 
 #[tokio::test]
 async fn pin_expiry_that_is_no_multiple_of_the_wait_becomes_the_wait() {
-    let clock = ManualClock::new();
+    let clock = clock();
     let mock = MockServer::builder()
         .clock(clock.clone())
         .start()
@@ -307,9 +307,8 @@ async fn psd2_starts_a_verification_that_checks_like_any_other() {
 
 #[tokio::test]
 async fn network_unblock_lifts_only_a_block_there_is() {
-    let clock = ManualClock::new();
     let mock = MockServer::builder()
-        .clock(clock)
+        .clock(clock())
         .blocked_network("23410")
         .start()
         .await
@@ -341,7 +340,7 @@ async fn network_unblock_lifts_only_a_block_there_is() {
     assert_eq!(response.status(), 422);
     // The duration as Vonage's own examples write it, a string.
     let mock = MockServer::builder()
-        .clock(ManualClock::new())
+        .clock(clock())
         .blocked_network("23415")
         .start()
         .await
@@ -419,7 +418,7 @@ async fn each_api_sees_only_its_own_verifications() {
 
 #[tokio::test]
 async fn v1_steps_move_on_after_next_event_wait_and_then_cancel_is_refused() {
-    let clock = ManualClock::new();
+    let clock = clock();
     let mock = MockServer::builder()
         .clock(clock.clone())
         .start()
