@@ -13,8 +13,8 @@ pub struct Api {
     pub name: &'static str,
     /// The base spec, from the workspace root.
     pub spec: &'static str,
-    /// The overlays applied to the spec (ours or another), in order: our prose, then our
-    /// additions and fixes.
+    /// The overlays applied to the spec (ours or another), in order: our additions and fixes
+    /// (facts only), then our prose, which describes the base and the additions alike.
     pub overlays: &'static [&'static str],
     /// The environment variable that names another copy of the spec to build from.
     pub env: &'static str,
@@ -25,8 +25,8 @@ pub const APIS: &[Api] = &[
         name: "v1",
         spec: "specs/verify-v1.yml",
         overlays: &[
-            "specs/verify-v1.prose.overlay.yml",
             "specs/verify-v1.overlay.yml",
+            "specs/verify-v1.prose.overlay.yml",
         ],
         env: "VONAGE_VERIFY_SPEC_V1",
     },
@@ -34,8 +34,8 @@ pub const APIS: &[Api] = &[
         name: "v2",
         spec: "specs/verify-v2.yml",
         overlays: &[
-            "specs/verify-v2.prose.overlay.yml",
             "specs/verify-v2.overlay.yml",
+            "specs/verify-v2.prose.overlay.yml",
         ],
         env: "VONAGE_VERIFY_SPEC_V2",
     },

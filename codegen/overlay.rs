@@ -7,20 +7,24 @@
 //!
 //! Semantics are the Overlay specification's: actions run in order, each on the result of the
 //! ones before; `target` is an RFC 9535 JSONPath (through `serde_json_path`); `update` is
-//! merged recursively into each selected object (a value that is not an object on both sides
-//! replaces the old one), or appended to each selected array; `remove: true` takes each
-//! selected node out of its parent. Two choices the specification leaves open:
+//! merged recursively into each selected object, or appended to each selected array;
+//! `remove: true` takes each selected node out of its parent. Where the specification leaves
+//! room, the choices are ours, and each one keeps an action harmless once Vonage's document
+//! says what it adds (so a refresh can report it as no longer needed):
 //! - appending an entry an array already holds adds nothing (in an OpenAPI document a repeated
-//!   `oneOf` member, `required` name or parameter means nothing, or is invalid), so an action
-//!   stays harmless once the published document has caught up with it;
+//!   `oneOf` member, `required` name or parameter means nothing, or is invalid);
+//! - within a merge, a list gains the entries it lacks rather than being replaced: `enum:
+//!   [blocked]` adds a status and keeps the ones Vonage lists, `required: [brand]` adds a name;
+//!   other values replace what was there;
 //! - an action with `x-unless` (a JSONPath) does not apply to a document in which that path
 //!   selects anything: it is how an action says which variant of a document it is for (our
 //!   security schemes, for one, are for a document that declares none);
 //! - a removal may select any node, a string in a `required` list included (an update needs an
-//!   object or an array); and a removal whose target ends in a filter (`[?...]`) that matches
-//!   nothing, in a container that is there, has nothing left to do: it changed nothing, as an
-//!   update does once the document says what it adds. Only a container that is gone makes it
-//!   an action without a target.
+//!   object or an array); and a removal that selects nothing in a container that is there
+//!   (`required[?@ == 'from']` in a list without `from`, `pin_code['minimum','maximum']` on a
+//!   property without them) has nothing left to do: it changed nothing, as an update does once
+//!   the document says what it adds. A removal whose container is gone has no target: the
+//!   document may have renamed what it was for, and someone must look.
 //!
 //! Each action is named by `x-name` (its target when it has none). One whose target selects
 //! nothing, where it applies, is an error that names it: the document it was written for has
@@ -66,8 +70,8 @@ pub struct Action {
     pub unless: Option<String>,
     path: JsonPath,
     unless_path: Option<JsonPath>,
-    /// For a removal by a trailing filter: what the filter runs over.
-    filtered: Option<JsonPath>,
+    /// For a removal: what its last segment selects from.
+    container: Option<JsonPath>,
 }
 
 /// What an action did, or would do, to a document.
@@ -162,12 +166,9 @@ fn read_action(action: &Value) -> Result<Action, String> {
     if !remove && update.is_none() {
         return Err(format!("{target}: neither update nor remove"));
     }
-    let filtered = match filter_container(&target) {
-        Some(container) if remove => Some(
-            JsonPath::parse(container).map_err(|e| format!("target {target}: {container}: {e}"))?,
-        ),
-        _ => None,
-    };
+    let container = container(&target)
+        .filter(|_| remove)
+        .and_then(|container| JsonPath::parse(container).ok());
     Ok(Action {
         name: text("x-name").unwrap_or_else(|| target.clone()),
         target,
@@ -177,17 +178,17 @@ fn read_action(action: &Value) -> Result<Action, String> {
         unless,
         path,
         unless_path,
-        filtered,
+        container,
     })
 }
 
-/// The part of `target` before its last segment when that segment is a filter selector
-/// (`$.a.list[?@ == 'x']` gives `$.a.list`).
-fn filter_container(target: &str) -> Option<&str> {
+/// The part of `target` before its last segment: `$.a.list[?@ == 'x']` and `$.a.list.b` give
+/// `$.a.list`. `None` for the root alone, or text that is no query.
+fn container(target: &str) -> Option<&str> {
     let mut depth = 0usize;
     let mut quote = None;
     let mut escaped = false;
-    let mut last_open = None;
+    let mut last = None;
     for (index, c) in target.char_indices() {
         if let Some(q) = quote {
             match c {
@@ -202,17 +203,19 @@ fn filter_container(target: &str) -> Option<&str> {
             '\'' | '"' => quote = Some(c),
             '[' => {
                 if depth == 0 {
-                    last_open = Some(index);
+                    last = Some(index);
                 }
                 depth += 1;
             }
             ']' => depth = depth.checked_sub(1)?,
-            _ if depth == 0 => last_open = None,
+            '.' if depth == 0 => last = Some(index),
             _ => {}
         }
     }
-    let open = last_open?;
-    (depth == 0 && target[open..].starts_with("[?")).then(|| &target[..open])
+    let start = last.filter(|_| depth == 0)?;
+    let container = &target[..start];
+    // `$..x` has no container of its own.
+    (!container.is_empty() && !container.ends_with('.')).then_some(container)
 }
 
 /// Applies `overlays` to `doc` in order; the outcome of each action, or an error naming the
@@ -282,7 +285,7 @@ impl Action {
             .collect();
         if targets.is_empty() {
             let nothing_to_remove = self
-                .filtered
+                .container
                 .as_ref()
                 .is_some_and(|container| !container.query(&json).is_empty());
             return if nothing_to_remove {
@@ -369,13 +372,22 @@ fn update_node(node: &mut Value, update: &Value) -> bool {
     }
 }
 
-/// Recursive merge: objects merge member by member, anything else replaces what was there.
+/// Recursive merge: objects merge member by member, a list gains the entries it lacks (in
+/// the update's order, after its own), anything else replaces what was there.
 fn merge(map: &mut Mapping, update: &Mapping) -> bool {
     let mut changed = false;
     for (key, value) in update {
         match (map.get_mut(key), value) {
             (Some(Value::Mapping(inner)), Value::Mapping(update)) => {
                 changed |= merge(inner, update);
+            }
+            (Some(Value::Sequence(items)), Value::Sequence(update)) => {
+                for item in update {
+                    if !items.contains(item) {
+                        items.push(item.clone());
+                        changed = true;
+                    }
+                }
             }
             (Some(old), new) if old == new => {}
             (_, new) => {
@@ -421,7 +433,7 @@ mod tests {
     }
 
     #[test]
-    fn update_merges_objects_recursively_and_replaces_the_rest() {
+    fn update_merges_objects_recursively_and_replaces_scalars() {
         let mut doc = pets();
         let outcomes = apply(
             &mut doc,
@@ -443,7 +455,7 @@ mod tests {
             json!({"type": "integer"}),
             "added"
         );
-        assert_eq!(pet["required"], json!(["name", "age"]), "replaced");
+        assert_eq!(pet["required"], json!(["name", "age"]), "gained `age`");
         assert_eq!(pet["x-new"], 1);
     }
 
@@ -620,7 +632,42 @@ mod tests {
     }
 
     #[test]
-    fn a_removal_by_filter_is_done_once_nothing_matches() {
+    fn a_merged_list_gains_what_it_lacks_and_keeps_the_rest() {
+        let mut doc = pets();
+        let blocked = overlay(json!([{
+            "target": "$.components.schemas.Pet",
+            "update": {"required": ["name", "age"], "properties": {"name": {"enum": ["rex"]}}}
+        }]));
+        let report = apply(&mut doc, std::slice::from_ref(&blocked)).unwrap();
+        assert_eq!(report[0].1, Outcome::Changed(1));
+        let pet = &j(&doc)["components"]["schemas"]["Pet"];
+        assert_eq!(pet["required"], json!(["name", "age"]));
+        assert_eq!(pet["properties"]["name"]["enum"], json!(["rex"]));
+        // Once the document has them, in whatever order and with more besides, nothing to do.
+        let mut caught_up = pets();
+        if let Value::Mapping(map) = &mut caught_up {
+            let pet = map["components"]["schemas"]["Pet"]
+                .as_mapping_mut()
+                .unwrap();
+            pet.insert(
+                "required".into(),
+                serde_norway::to_value(json!(["age", "id", "name"])).unwrap(),
+            );
+            pet["properties"]["name"].as_mapping_mut().unwrap().insert(
+                "enum".into(),
+                serde_norway::to_value(json!(["tom", "rex"])).unwrap(),
+            );
+        }
+        let report = apply(&mut caught_up, &[blocked]).unwrap();
+        assert_eq!(report[0].1, Outcome::Unchanged);
+        assert_eq!(
+            j(&caught_up)["components"]["schemas"]["Pet"]["required"],
+            json!(["age", "id", "name"])
+        );
+    }
+
+    #[test]
+    fn a_removal_is_done_once_nothing_is_left_where_it_looks() {
         let mut doc = pets();
         if let Value::Mapping(map) = &mut doc {
             let pet = map["components"]["schemas"]["Pet"]
@@ -654,12 +701,30 @@ mod tests {
                 .shift_remove("Pet");
         }
         assert!(apply(&mut renamed, &[optional_name]).is_err());
+        // Keys by name: removed once, then nothing left to remove.
+        let untyped = overlay(json!([{
+            "target": "$.components.schemas.Pet['type','x-gone']",
+            "remove": true
+        }]));
+        let mut doc = pets();
+        let report = apply(&mut doc, std::slice::from_ref(&untyped)).unwrap();
+        assert_eq!(report[0].1, Outcome::Changed(1));
+        let report = apply(&mut doc, &[untyped]).unwrap();
+        assert_eq!(report[0].1, Outcome::Unchanged);
 
-        assert_eq!(filter_container("$.a.b[?@ == 'x']"), Some("$.a.b"));
-        assert_eq!(filter_container("$.a['b]'][?@ == ']']"), Some("$.a['b]']"));
-        assert_eq!(filter_container("$.a[?@.x][0]"), None);
-        assert_eq!(filter_container("$.a[?@.x].b"), None);
-        assert_eq!(filter_container("$.a.b"), None);
+        assert_eq!(container("$.a.b[?@ == 'x']"), Some("$.a.b"));
+        assert_eq!(container("$.a['b]'][?@ == ']']"), Some("$.a['b]']"));
+        assert_eq!(container("$.a[?@.x][0]"), Some("$.a[?@.x]"));
+        assert_eq!(container("$.a[?@.x].b"), Some("$.a[?@.x]"));
+        assert_eq!(container("$.a.b"), Some("$.a"));
+        assert_eq!(container("$.a['x.y']"), Some("$.a"));
+        assert_eq!(container("$.a.b[ ?@ == 'x']"), Some("$.a.b"));
+        assert_eq!(container("$"), None);
+        // A descendant segment has no container that is a query of its own: the removal is
+        // still valid, and one that matches nothing has no target.
+        assert_eq!(container("$..x"), None);
+        let anywhere = overlay(json!([{"target": "$..[?@ == 'nothing']", "remove": true}]));
+        assert!(anywhere.actions[0].container.is_none());
     }
 
     #[test]

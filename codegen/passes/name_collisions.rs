@@ -4,7 +4,9 @@
 //! and `code` (the code a user typed) in Vonage's Verify v2 document both become `pub struct
 //! Code`, and the generated module does not compile. The component whose name is already its
 //! Rust name keeps it (the first one, when none is); each other one is copied into the places
-//! that reference it, where typify names it after where it sits (`CheckCodeByCodeCode`).
+//! that reference it, where typify names it after where it sits (`CheckCodeByCodeCode`). One
+//! that cannot be copied (it references itself, or a discriminator's mapping names it) is
+//! renamed instead, with a number (`code_2`, so `Code2`).
 
 use heck::ToUpperCamelCase;
 use openapiv3::OpenAPI;
@@ -12,7 +14,7 @@ use serde_json::Value;
 
 use crate::codegen::Config;
 
-/// Inlines every component schema that shares its Rust name with one before it.
+/// Inlines (or renames) every component schema that shares its Rust name with one before it.
 pub fn run(doc: &mut OpenAPI, _: &Config) -> Vec<String> {
     let Some(components) = doc.components.as_ref() else {
         return Vec::new();
@@ -40,28 +42,82 @@ pub fn run(doc: &mut OpenAPI, _: &Config) -> Vec<String> {
         };
         let reference = format!("#/components/schemas/{name}");
         let schema = tree["components"]["schemas"][&name].clone();
-        if schema.to_string().contains(&format!("\"{reference}\"")) {
-            notes.push(format!(
-                "left {name}: it references itself, so it cannot be inlined"
-            ));
-            continue;
-        }
-        if let Some(schemas) = tree["components"]["schemas"].as_object_mut() {
-            schemas.remove(&name);
-        }
-        let count = replace_refs(&mut tree, &reference, &schema);
+        let quoted = format!("\"{reference}\"");
+        let named_elsewhere = schema.to_string().contains(&quoted) || mapped(&tree, &reference);
+        let note = if named_elsewhere {
+            let taken: Vec<String> = tree["components"]["schemas"]
+                .as_object()
+                .map(|schemas| schemas.keys().map(|k| k.to_upper_camel_case()).collect())
+                .unwrap_or_default();
+            let new_name = (2..)
+                .map(|n| format!("{name}_{n}"))
+                .find(|candidate| !taken.contains(&candidate.to_upper_camel_case()))
+                .unwrap_or_default();
+            if let Some(schemas) = tree["components"]["schemas"].as_object_mut() {
+                schemas.remove(&name);
+                schemas.insert(new_name.clone(), schema);
+            }
+            let count = rename_refs(
+                &mut tree,
+                &reference,
+                &format!("#/components/schemas/{new_name}"),
+            );
+            format!(
+                "renamed {name} to {new_name} ({count} reference(s)): its type name is {}'s",
+                name.to_upper_camel_case()
+            )
+        } else {
+            if let Some(schemas) = tree["components"]["schemas"].as_object_mut() {
+                schemas.remove(&name);
+            }
+            let count = replace_refs(&mut tree, &reference, &schema);
+            format!(
+                "inlined {name} ({count} use(s)): its type name is {}'s",
+                name.to_upper_camel_case()
+            )
+        };
         match serde_json::from_value::<OpenAPI>(tree) {
             Ok(rewritten) => {
                 *doc = rewritten;
-                notes.push(format!(
-                    "inlined {name} ({count} use(s)): its type name is {}'s",
-                    name.to_upper_camel_case()
-                ));
+                notes.push(note);
             }
             Err(e) => notes.push(format!("left {name}: {e}")),
         }
     }
     notes
+}
+
+/// Whether a discriminator's mapping in `tree` names `reference`.
+fn mapped(tree: &Value, reference: &str) -> bool {
+    match tree {
+        Value::Object(map) => {
+            map.get("mapping")
+                .and_then(Value::as_object)
+                .is_some_and(|mapping| mapping.values().any(|v| v == reference))
+                || map.values().any(|child| mapped(child, reference))
+        }
+        Value::Array(items) => items.iter().any(|child| mapped(child, reference)),
+        _ => false,
+    }
+}
+
+/// Points every `$ref` and mapping entry that is `old` at `new`; how many it changed.
+fn rename_refs(tree: &mut Value, old: &str, new: &str) -> usize {
+    match tree {
+        Value::String(text) if text == old => {
+            *text = new.to_owned();
+            1
+        }
+        Value::Object(map) => map
+            .values_mut()
+            .map(|child| rename_refs(child, old, new))
+            .sum(),
+        Value::Array(items) => items
+            .iter_mut()
+            .map(|child| rename_refs(child, old, new))
+            .sum(),
+        _ => 0,
+    }
 }
 
 /// Replaces each `{"$ref": reference}` object in `tree` by `schema`; how many it replaced.
@@ -117,6 +173,41 @@ components:
             schemas["ByCode"]["properties"]["chosen"]["$ref"],
             "#/components/schemas/Code"
         );
+    }
+
+    #[test]
+    fn one_that_cannot_be_copied_is_renamed_everywhere_it_is_named() {
+        let mut doc = spec(
+            r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Node: {type: object}
+    node:
+      type: object
+      properties:
+        next: {$ref: '#/components/schemas/node'}
+    Pick:
+      oneOf: [{$ref: '#/components/schemas/node'}]
+      discriminator:
+        propertyName: kind
+        mapping: {n: '#/components/schemas/node'}
+"#,
+        );
+        let notes = run(&mut doc, &Config::default());
+        assert_eq!(
+            notes,
+            ["renamed node to node_2 (3 reference(s)): its type name is Node's"]
+        );
+        let doc = json(&doc);
+        let schemas = &doc["components"]["schemas"];
+        assert!(schemas.get("node").is_none());
+        let to = "#/components/schemas/node_2";
+        assert_eq!(schemas["node_2"]["properties"]["next"]["$ref"], to);
+        assert_eq!(schemas["Pick"]["discriminator"]["mapping"]["n"], to);
+        assert_eq!(schemas["Pick"]["oneOf"][0]["$ref"], to);
     }
 
     #[test]

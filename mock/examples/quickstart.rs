@@ -2,11 +2,11 @@
 //! right check, and the verification's state.
 //!
 //! ```text
-//! cargo run --example quickstart
+//! cargo run -p vonage-verify-mock --example quickstart
 //! ```
 //!
-//! With no `VONAGE_*` credentials in the environment it runs against the embedded mock server
-//! and reads each code from the mock's inbox. With `VONAGE_API_KEY` and `VONAGE_API_SECRET`
+//! With no `VONAGE_*` credentials in the environment it runs against the mock server (this
+//! crate, started in-process) and reads each code from the mock's inbox. With `VONAGE_API_KEY` and `VONAGE_API_SECRET`
 //! (and optionally `VONAGE_APPLICATION_ID` with `VONAGE_PRIVATE_KEY_PATH` for v2 JWTs) it runs
 //! against the real API: set `VONAGE_TO` to your phone number (or type it when asked) and type
 //! each code you receive.

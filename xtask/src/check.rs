@@ -219,14 +219,21 @@ pub fn check(root: &Path, api: Option<&str>, text: &str) -> Report {
                 })
                 .collect();
             for item in &gone {
-                // A type that is gone takes its fields, variants and setters with it.
+                // A type that is gone takes its fields, variants and setters with it, and a
+                // variant its fields.
                 let owner = match item {
                     surface::Item::Field(t, _)
                     | surface::Item::Variant(t, _)
+                    | surface::Item::VariantField(t, _, _)
                     | surface::Item::TypeSetter(t, _) => Some(t.as_str()),
                     _ => None,
                 };
                 if owner.is_some_and(|t| gone_types.contains(t)) {
+                    continue;
+                }
+                if let surface::Item::VariantField(t, v, _) = item
+                    && gone.contains(&surface::Item::Variant(t.clone(), v.clone()))
+                {
                     continue;
                 }
                 let users = surface::users(item, &sources);

@@ -3,17 +3,19 @@
 //! - `specs check [--api v1|v2] [--from URL|PATH]`: the generation pipeline on a spec (ours by
 //!   default), whether the typed layer would still build on it, and which operations it does not
 //!   wrap; no crate build. With `--from` and no `--api`, the pipeline only.
-//! - `specs diff --api v1|v2 --from URL|PATH`: the semantic diff from our spec; exit status 1
-//!   when there is drift, 0 when there is none, 2 on error.
-//! - `specs refresh --api v1|v2 [--from URL|PATH] [--apply]`: check and diff a new version
-//!   (Vonage's portal by default); with `--apply`, write it and its record if it passes. Exit
-//!   status 1 when the check fails, 2 on any other error.
+//! - `specs diff --api v1|v2 --from URL|PATH`: the semantic diff from our base spec to the
+//!   given one, base with base (overlays apart, prose ignored); exit status 1 when there is
+//!   drift, 0 when there is none, 2 on error.
+//! - `specs refresh --api v1|v2 [--from URL|PATH] [--apply]`: what each overlay action is to a
+//!   new version (Vonage's portal by default), its check and its diff; with `--apply`, write it
+//!   (facts only) and its record if it passes and no action conflicts. Exit status 1 when the
+//!   check fails or an action conflicts, 2 on any other error.
 //! - `specs record --api v1|v2 [--source S] [--edited TEXT]`: record a hand-edited spec.
 //! - `specs merged --api v1|v2 [--from URL|PATH] [--out FILE]`: the effective spec, our base
 //!   (or the given one) with the API's overlays applied, as YAML, for other tools.
 //! - `specs prose --api v1|v2 --from PATH [--out FILE]`: the descriptions, summaries and
-//!   examples of a spec as a prose overlay (`specs/verify-vN.prose.overlay.yml`), for moving
-//!   prose written into a spec out of it.
+//!   examples of a described spec as a prose overlay (`specs/verify-vN.prose.overlay.yml`),
+//!   for moving prose written into a spec out of it (keep only what is in our own words).
 //! - `specs passes`: the normalisation passes and the quirk each one fixes.
 //! - `codegen [--out DIR]`: the generated code of both specs, to read (default `target/codegen`).
 //! - `layers`: the crate's modules bottom up, and any cycle among them (exit status 1).
@@ -156,9 +158,10 @@ fn run(root: &Path, args: &[&str]) -> Result<ExitCode, String> {
             let from = flags.required("--from")?;
             let doc = codegen::load::value(&source::fetch(from)?).map_err(|e| e.to_string())?;
             let header = format!(
-                "# OpenAPI Overlay 1.0 document: our descriptions, summaries and examples of the\n\
-                 # Verify {api} spec, in our own words. The base (specs/verify-{api}.yml) holds\n\
-                 # Vonage's facts only; this puts our prose on them, one action per object.\n"
+                "# OpenAPI Overlay 1.0 document: our descriptions and summaries of the Verify\n\
+                 # {api} spec, in our own words. The base (specs/verify-{api}.yml) holds Vonage's\n\
+                 # facts only, and so do our additions (specs/verify-{api}.overlay.yml); this puts\n\
+                 # our prose on both, one action per object, after the additions.\n"
             );
             let text = prose::overlay(&doc, &format!("Verify {api}, described"), &header)?;
             match flags.value("--out") {

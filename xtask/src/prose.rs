@@ -48,6 +48,16 @@ const NAME_MAPS: &[&str] = &[
     "x-errors",
 ];
 
+/// Keys whose value is data, not an object of the document (`default: {description: ..}` is a
+/// default value with a member called description): left as they are. So are the values of
+/// other extensions than the two name maps above.
+const DATA: &[&str] = &["default", "enum", "const"];
+
+/// Whether the value under `key` (in an object of the document) is data to leave alone.
+fn is_data(key: &str) -> bool {
+    DATA.contains(&key) || (key.starts_with("x-") && !NAME_MAPS.contains(&key))
+}
+
 /// Where a mapping stands, for telling keywords from names.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum At {
@@ -80,6 +90,9 @@ fn strip_at(value: &mut Value, at: At) {
             }
             for (key, child) in map.iter_mut() {
                 let key = key.as_str().unwrap_or_default();
+                if at != At::Names && at != At::Responses && is_data(key) {
+                    continue;
+                }
                 let child_at = match at {
                     At::Names => At::Object,
                     At::Responses => At::Response,
@@ -119,6 +132,9 @@ fn collect(value: &Value, path: String, names: bool, out: &mut Vec<(String, Mapp
             for (key, child) in map {
                 let Some(key) = key.as_str() else { continue };
                 if !names && PROSE.contains(&key) {
+                    continue;
+                }
+                if !names && is_data(key) {
                     continue;
                 }
                 let key_is_name_map = !names && NAME_MAPS.contains(&key);
@@ -227,12 +243,39 @@ paths:
                   description: {type: string, description: A property called description.}
                   summary: {type: string}
         '404': {$ref: '#/components/responses/NotFound'}
+      x-example-path: /webhooks/check
 components:
   responses:
     NotFound: {description: No such thing.}
   schemas:
     description: {type: string, example: a schema called description}
+    Options:
+      type: object
+      default: {description: 'a default value, not prose'}
+      x-table: {description: an extension's data}
+x-errors:
+  not-found: {resolution: Check the id., description: No such id.}
 "#;
+
+    #[test]
+    fn data_and_error_codes_keep_their_facts() {
+        let mut spec = doc(SPEC);
+        strip(&mut spec);
+        let json = serde_json::to_value(&spec).unwrap();
+        let options = &json["components"]["schemas"]["Options"];
+        assert_eq!(
+            options["default"]["description"],
+            "a default value, not prose"
+        );
+        assert_eq!(options["x-table"]["description"], "an extension's data");
+        // An error code stays; Vonage's advice and description of it go.
+        assert_eq!(json["x-errors"]["not-found"], serde_json::json!({}));
+        assert!(
+            json["paths"]["/check/{id}"]["post"]
+                .get("x-example-path")
+                .is_none()
+        );
+    }
 
     #[test]
     fn prose_goes_and_names_that_look_like_it_stay() {

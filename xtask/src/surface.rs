@@ -20,6 +20,8 @@ pub enum Item {
     Field(String, String),
     /// A variant of an enum in `types` (`ControlRequestCmd::TriggerNextEvent`).
     Variant(String, String),
+    /// A field of a struct-like variant (`NewRequestBodyWorkflowItem::Rcs.from`).
+    VariantField(String, String, String),
     /// A setter of a type's builder (`types::builder::VerifyRequest.brand`).
     TypeSetter(String, String),
     /// A method of the client, one per operation (`verify_search`).
@@ -34,6 +36,7 @@ impl std::fmt::Display for Item {
             Item::Type(t) => write!(f, "type `{t}`"),
             Item::Field(t, n) => write!(f, "field `{t}.{n}`"),
             Item::Variant(t, v) => write!(f, "variant `{t}::{v}`"),
+            Item::VariantField(t, v, n) => write!(f, "field `{t}::{v}.{n}`"),
             Item::TypeSetter(t, n) => write!(f, "builder setter `{t}::builder().{n}(..)`"),
             Item::Method(m) => write!(f, "client method `{m}()`"),
             Item::OperationSetter(m, n) => write!(f, "request setter `{m}().{n}(..)`"),
@@ -113,7 +116,15 @@ fn type_items(item: &syn::Item, items: &mut BTreeSet<Item>) {
         syn::Item::Enum(e) => {
             let name = e.ident.to_string();
             for variant in &e.variants {
-                items.insert(Item::Variant(name.clone(), variant.ident.to_string()));
+                let tag = variant.ident.to_string();
+                for field in variant.fields.iter().filter_map(|f| f.ident.as_ref()) {
+                    items.insert(Item::VariantField(
+                        name.clone(),
+                        tag.clone(),
+                        field.to_string(),
+                    ));
+                }
+                items.insert(Item::Variant(name.clone(), tag));
             }
             items.insert(Item::Type(name));
         }
@@ -159,6 +170,9 @@ pub fn users(item: &Item, sources: &Sources) -> Vec<String> {
         .filter(|(_, text)| match item {
             Item::Type(t) => names_type(text, t),
             Item::Variant(t, v) => contains_word(text, &format!("{t}::{v}")),
+            Item::VariantField(t, v, f) => {
+                contains_word(text, &format!("{t}::{v}")) && contains_word(text, f)
+            }
             Item::Field(t, f) => names_type(text, t) && contains_word(text, &format!(".{f}")),
             Item::TypeSetter(t, s) => names_type(text, t) && text.contains(&format!(".{s}(")),
             Item::Method(m) => text.contains(&format!(".{m}(")),
@@ -196,6 +210,7 @@ mod tests {
         pub mod types {
             pub struct Reply { pub status: String, pub items: Vec<String> }
             pub enum Cmd { Cancel, TriggerNextEvent }
+            pub enum Step { Rcs { to: String, from: Option<String> } }
             pub mod builder {
                 pub struct Reply { status: String }
                 impl Reply { pub fn status(self) -> Self { self } }
@@ -216,6 +231,7 @@ mod tests {
             Item::Type("Reply".into()),
             Item::Field("Reply".into(), "items".into()),
             Item::Variant("Cmd".into(), "TriggerNextEvent".into()),
+            Item::VariantField("Step".into(), "Rcs".into(), "from".into()),
             Item::TypeSetter("Reply".into(), "status".into()),
             Item::Method("verify_search".into()),
             Item::OperationSetter("verify_search".into(), "request_id".into()),
@@ -243,8 +259,19 @@ mod tests {
                 "c.rs".to_owned(),
                 "fn h(r: Other) { r.items_count; }".to_owned(),
             ),
+            (
+                "d.rs".to_owned(),
+                "fn s(to: String) -> Step { types::Step::Rcs { to, from: None } }".to_owned(),
+            ),
         ]
         .into();
+        assert_eq!(
+            users(
+                &Item::VariantField("Step".into(), "Rcs".into(), "from".into()),
+                &sources
+            ),
+            ["d.rs"]
+        );
         assert_eq!(
             users(&Item::Field("Reply".into(), "items".into()), &sources),
             ["a.rs"]

@@ -594,11 +594,11 @@ fn the_v1_overlays_apply_to_both_of_vonages_files() {
         let Some(text) = upstream(file) else {
             continue;
         };
-        // Our prose goes on first; every action finds its target (or `effective` fails). What
-        // it changes depends on Vonage's wording, so only our additions are checked here.
+        // Our additions go on first, then our prose, whose outcomes depend on what the file
+        // describes: only the additions are checked here.
         let (_, outcomes) = crate::codegen::effective(&text, &overlays).unwrap();
-        let prose = overlays[0].actions.len();
-        for (name, outcome) in &outcomes[prose..] {
+        let additions = overlays[0].actions.len();
+        for (name, outcome) in &outcomes[..additions] {
             let expected_na = portal && security_actions.contains(&name.as_str());
             if expected_na {
                 assert_eq!(*outcome, Outcome::NotApplicable, "{file}: {name}");
@@ -609,7 +609,7 @@ fn the_v1_overlays_apply_to_both_of_vonages_files() {
                 );
             }
         }
-        assert_eq!(outcomes.len() - prose, overlays[1].actions.len());
+        assert_eq!(outcomes.len() - additions, overlays[1].actions.len());
 
         // The whole pipeline, and the typed layer's needs, on the file as it comes.
         let report = crate::check::check(&root, Some("v1"), &text);
@@ -873,4 +873,101 @@ fn diff_compares_bases_without_overlays() {
     )
     .unwrap();
     assert_eq!(code, ExitCode::SUCCESS);
+}
+
+/// Vonage catching up on several of our additions at once, in its own way (a status list with
+/// one more value of its own, a tag with its own description): each of those actions is named
+/// no longer needed, and what Vonage added beyond ours is kept.
+#[test]
+fn every_action_vonage_caught_up_with_is_named_and_its_extras_kept() {
+    use refresh::Needed;
+
+    let Some(path) = upstream_path("verify-v2-1.0.1.json") else {
+        return;
+    };
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    doc["tags"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"name": "Fraud Management", "description": "Theirs."}));
+    let schemas = &mut doc["components"]["schemas"];
+    schemas["SilentAuthChannel"]["properties"]["sandbox"] =
+        serde_json::json!({"type": "boolean", "deprecated": true, "description": "Theirs."});
+    schemas["ErrorConflict"]["properties"]["request_id"] =
+        serde_json::json!({"type": "string", "example": "theirs"});
+    schemas["VerifyResource"]["properties"]["status"]["enum"] =
+        serde_json::json!(["completed", "failed", "expired", "blocked", "cancelled"]);
+    let (_server, url) = serving(serde_json::to_string(&doc).unwrap());
+    let workspace = Workspace::new();
+    let (result, out) = refresh(&workspace, "v2", &url, true);
+    let Ok(Outcome::Applied { actions, .. }) = result else {
+        panic!("{result:?}\n{out}");
+    };
+    let caught_up = [
+        "fraud-management-tag",
+        "silent-auth-sandbox",
+        "concurrent-request-id",
+    ];
+    for (name, needed) in additions(&actions) {
+        let expected = if caught_up.contains(&name) {
+            Needed::NoLonger
+        } else {
+            Needed::Still
+        };
+        assert_eq!(needed, expected, "{name}\n{out}");
+    }
+    // `blocked-summaries` still adds `finalized_at`; its status adds nothing, and Vonage's own
+    // extra status stays.
+    let base = std::fs::read_to_string(workspace.root().join("specs/verify-v2.yml")).unwrap();
+    let overlays = crate::codegen::apis::api("v2")
+        .unwrap()
+        .overlays(workspace.root())
+        .unwrap();
+    let (merged, _) = crate::codegen::effective(&base, &overlays).unwrap();
+    let merged = serde_json::to_value(merged).unwrap();
+    assert_eq!(
+        merged["components"]["schemas"]["VerifyResource"]["properties"]["status"]["enum"],
+        serde_json::json!(["completed", "failed", "expired", "blocked", "cancelled"])
+    );
+    let tags: Vec<&str> = merged["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|tag| tag["name"].as_str())
+        .collect();
+    assert_eq!(
+        tags.iter().filter(|t| **t == "Fraud Management").count(),
+        1,
+        "{tags:?}"
+    );
+}
+
+/// Vonage renaming what an action removes from is not catching up: the removal has nothing
+/// left to do, but the typed layer names the field, and the check refuses the document.
+#[test]
+fn a_renamed_field_is_not_taken_for_catching_up() {
+    let Some(path) = upstream_path("verify-v2-1.0.1.json") else {
+        return;
+    };
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let rcs = &mut doc["components"]["schemas"]["RCSChannel"];
+    let from = rcs["properties"]["from"].take();
+    rcs["properties"].as_object_mut().unwrap().remove("from");
+    rcs["properties"]["agent_id"] = from;
+    rcs["required"] = serde_json::json!(["channel", "to", "agent_id"]);
+    let (_server, url) = serving(serde_json::to_string(&doc).unwrap());
+    let workspace = Workspace::new();
+    let before = workspace.specs();
+    let (result, out) = refresh(&workspace, "v2", &url, true);
+    assert!(refused(&result), "{out}");
+    assert!(out.contains("rcs-default-agent: no longer needed"), "{out}");
+    assert!(
+        out.contains(
+            "error: field `NewRequestBodyWorkflowItem::Rcs.from` is gone, but src/v2/start.rs uses it"
+        ),
+        "{out}"
+    );
+    assert_eq!(workspace.specs(), before);
 }
