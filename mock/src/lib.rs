@@ -77,6 +77,11 @@ use vonage_verify::{
     ApiKey, Client, ClientBuilder, Clock, Error, PrivateKey, SignatureSecret, SystemClock,
 };
 
+// The README's examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 /// Where the control API lives: a prefix no Vonage path uses (`/_mock/inbox`,
 /// `/_mock/faults`, ...; see the crate's `openapi/control.yml`).
 pub const CONTROL_PREFIX: &str = "/_mock";

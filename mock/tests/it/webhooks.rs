@@ -1,52 +1,20 @@
 //! The mock's callbacks: delivered to a receiver the test starts, signed so that the crate's
 //! own verifier accepts them, and telling each verification's story in order.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
+use axum::http::StatusCode;
 use vonage_verify::v2::{StartRequest, Step};
 use vonage_verify::webhook::{VONAGE_ISSUER, Webhook};
 use vonage_verify::{ProblemKind, SignatureSecret};
 use vonage_verify_mock::{MOCK_API_KEY, MockServer};
 
-use crate::support::clock;
+use crate::support::{Received, clock, receiver};
 use vonage_verify_mock::ManualClock;
 
 const NUMBER: &str = "447700900021";
 const SECRET: &str = "a signature secret of the mock's account";
-
-/// What a receiver got: the `Authorization` header and the body, per callback.
-type Received = Arc<Mutex<Vec<(String, Bytes)>>>;
-
-/// A webhook receiver on 127.0.0.1 that answers every callback with `status`.
-async fn receiver(status: StatusCode) -> (String, Received) {
-    let received = Received::default();
-    let app = Router::new()
-        .route(
-            "/hooks",
-            post(
-                move |State(received): State<Received>, headers: HeaderMap, body: Bytes| async move {
-                    let authorization = headers
-                        .get("authorization")
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or_default()
-                        .to_owned();
-                    received.lock().unwrap().push((authorization, body));
-                    status
-                },
-            ),
-        )
-        .with_state(received.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hooks", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (url, received)
-}
 
 async fn mock_with_hooks(clock: Arc<ManualClock>) -> (MockServer, Received) {
     let (url, received) = receiver(StatusCode::NO_CONTENT).await;
