@@ -10,6 +10,7 @@ use std::time::SystemTime;
 
 use crate::error::{Error, Mask, ResponseContext};
 use crate::problem::Problem;
+use crate::spec::Operation;
 use crate::transport::{BodyError, ErrorReply, Observed, Transport, exceeded_limit, trace_id};
 
 /// How a generated client is made: its `new_with_client`.
@@ -55,7 +56,7 @@ async fn convert<E>(
     let context = ResponseContext {
         status: observed.status,
         trace_id: observed.trace_id,
-        ..ResponseContext::new(operation)
+        ..ResponseContext::new(operation).sent(observed.sent.as_ref())
     };
     // An error reply was taken by the transport before the generated code saw it (which
     // then saw an empty body): it is the error, whatever the generated code made of that.
@@ -72,6 +73,7 @@ async fn convert<E>(
             .unwrap_or(Error::InvalidRequest { operation, message }),
         Raw::CommunicationError(source) | Raw::InvalidUpgrade(source) => Error::Transport {
             operation,
+            host: observed.sent.map(|sent| sent.host).unwrap_or_default(),
             source: source.without_url(),
         },
         Raw::ResponseBodyError(source) => body_error(context, source.without_url().into(), limit),
@@ -161,14 +163,19 @@ impl RawReply {
 /// with the context errors about it need. An error status becomes the typed error here.
 pub(crate) async fn read_reply(
     transport: &Transport,
-    operation: &'static str,
+    operation: &Operation,
     response: reqwest::Response,
 ) -> Result<RawReply, Error> {
     let status = response.status();
     let context = ResponseContext {
         status: Some(status),
         trace_id: trace_id(response.headers()),
-        ..ResponseContext::new(operation)
+        request: Some(format!(
+            "{} {}",
+            operation.http_method,
+            response.url().path()
+        )),
+        ..ResponseContext::new(operation.method_name)
     };
     let headers = response.headers().clone();
     let limit = transport.settings().max_body_bytes;

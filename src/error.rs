@@ -26,8 +26,12 @@ pub enum Error {
     #[error(transparent)]
     Config(#[from] ConfigError),
 
-    /// The operation needs credentials this client was not given. Nothing was sent.
-    #[error("{operation} needs {needs}, which this client was not given; nothing was sent")]
+    /// The operation needs credentials this client was not given. A request that needs them
+    /// is not sent.
+    #[error(
+        "{operation} needs {needs}, which this client was not given{}",
+        if sends(operation) { "; nothing was sent" } else { "" }
+    )]
     MissingCredentials {
         /// The operation that was called.
         operation: &'static str,
@@ -68,10 +72,15 @@ pub enum Error {
     SilentAuth(crate::v2::SilentAuthFailure),
 
     /// No response arrived: the connection, TLS handshake or the request timed out or failed.
-    #[error("{operation}: no response from the API: {source}")]
+    /// The message names the host and what went wrong at the root (connection refused, DNS
+    /// lookup, timeout, TLS, connection closed); [`source`](std::error::Error::source) has
+    /// reqwest's error and its own causes.
+    #[error("{operation}: no response from {host}: {}", transport_cause(source))]
     Transport {
         /// The operation that was called.
         operation: &'static str,
+        /// The host the request went to (with its port when the URL names one).
+        host: String,
         /// What reqwest reported (without the URL).
         #[source]
         source: reqwest::Error,
@@ -107,7 +116,7 @@ pub enum Error {
 
     /// The API answered with an error status, or with a status the spec does not list for
     /// the operation, and a body that is not a problem document.
-    #[error("{context}: unexpected response status")]
+    #[error("{context}: unexpected response status{}", excerpt(context))]
     Status {
         /// The operation and response, including the start of the body.
         context: ResponseContext,
@@ -235,6 +244,8 @@ impl Error {
 pub struct ResponseContext {
     /// The operation that was called (the generated method's name, e.g. `verify_request`).
     pub operation: &'static str,
+    /// The request, as its method and path without the query (`POST /v2/verify`), when known.
+    pub request: Option<String>,
     /// The HTTP status, when the response got that far.
     pub status: Option<StatusCode>,
     /// Vonage's `x-vonage-trace-id` header, when present.
@@ -247,10 +258,17 @@ impl ResponseContext {
     pub(crate) fn new(operation: &'static str) -> Self {
         Self {
             operation,
+            request: None,
             status: None,
             trace_id: None,
             body: None,
         }
+    }
+
+    /// With the method and path of the request, if it was sent.
+    pub(crate) fn sent(mut self, sent: Option<&crate::transport::Sent>) -> Self {
+        self.request = sent.map(|sent| format!("{} {}", sent.method, sent.path));
+        self
     }
 
     /// Keeps the start of `body`, cut at a character boundary, with the secrets in `mask`
@@ -380,13 +398,104 @@ impl Mask {
 impl fmt::Display for ResponseContext {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.operation)?;
-        match (self.status, &self.trace_id) {
-            (Some(status), Some(trace)) => write!(f, " (HTTP {status}, trace id {trace})"),
-            (Some(status), None) => write!(f, " (HTTP {status})"),
-            (None, Some(trace)) => write!(f, " (trace id {trace})"),
-            (None, None) => Ok(()),
+        let parts: Vec<String> = [
+            self.request.clone(),
+            self.status.map(|status| format!("HTTP {status}")),
+            self.trace_id
+                .as_ref()
+                .map(|trace| format!("trace id {trace}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if parts.is_empty() {
+            Ok(())
+        } else {
+            write!(f, " ({})", parts.join(", "))
         }
     }
+}
+
+/// Whether `operation` would send a request (the client's own helpers send nothing).
+fn sends(operation: &str) -> bool {
+    !matches!(operation, "application_jwt" | "webhook_verifier")
+}
+
+/// The start of the body a `Status` error kept, for its message: `: <body>`, on one line.
+fn excerpt(context: &ResponseContext) -> String {
+    const SHOWN: usize = 200;
+    match context.body.as_deref().map(str::trim) {
+        None | Some("") => String::new(),
+        Some(body) => {
+            let line: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
+            match line.char_indices().nth(SHOWN) {
+                Some((cut, _)) => format!(": {}…", &line[..cut]),
+                None => format!(": {line}"),
+            }
+        }
+    }
+}
+
+/// What went wrong at the root of a transport error, in words: the kinds a reader acts on
+/// differently first, else the innermost cause's own message.
+fn transport_cause(error: &reqwest::Error) -> String {
+    if error.is_timeout() {
+        return "timed out".to_owned();
+    }
+    let chain: Vec<&(dyn std::error::Error + 'static)> =
+        std::iter::successors(Some(error as &(dyn std::error::Error + 'static)), |e| {
+            e.source()
+        })
+        .collect();
+    cause_of(&chain)
+}
+
+/// Whether `io` carries a rustls error, which reaches here inside an I/O error (inside
+/// another, at times) whose `source` skips it.
+fn from_rustls(io: &std::io::Error) -> bool {
+    let mut inner = io.get_ref();
+    while let Some(error) = inner {
+        if error.is::<rustls::Error>() {
+            return true;
+        }
+        inner = error
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref);
+    }
+    false
+}
+
+/// See [`transport_cause`]: `chain` is the error and its sources, outermost first.
+fn cause_of(chain: &[&(dyn std::error::Error + 'static)]) -> String {
+    use std::io::ErrorKind;
+    let root = chain.last().map(ToString::to_string).unwrap_or_default();
+    for link in chain {
+        if let Some(io) = link.downcast_ref::<std::io::Error>() {
+            match io.kind() {
+                ErrorKind::ConnectionRefused => return "connection refused".to_owned(),
+                _ if from_rustls(io) => return format!("TLS handshake failed ({root})"),
+                ErrorKind::TimedOut => return "timed out".to_owned(),
+                ErrorKind::ConnectionReset
+                | ErrorKind::ConnectionAborted
+                | ErrorKind::BrokenPipe
+                | ErrorKind::UnexpectedEof => {
+                    return format!("the connection was closed ({root})");
+                }
+                _ => {}
+            }
+        }
+        let text = link.to_string();
+        if text.starts_with("dns error") || text.contains("failed to lookup address") {
+            return format!("DNS lookup failed ({root})");
+        }
+        if text.contains("certificate") || text.contains("TLS") || text.contains("tls handshake") {
+            return format!("TLS handshake failed ({root})");
+        }
+        if text.contains("connection closed before message completed") {
+            return "the connection was closed before a response".to_owned();
+        }
+    }
+    root
 }
 
 /// A configuration the client cannot work with, found before any request is sent.
@@ -400,6 +509,20 @@ pub enum ConfigError {
         url: String,
         /// Why it was refused.
         reason: &'static str,
+    },
+
+    /// The base URL ends in a path the client adds to every request itself (`/v2/verify`,
+    /// `/verify` or `/v2`): give the host, with a gateway's own prefix if there is one.
+    #[error(
+        "base URL {url:?} ends in {suffix}, which the client adds to each request itself: use {instead:?}"
+    )]
+    BaseUrlPath {
+        /// The URL as given (scheme, host, port and path only).
+        url: String,
+        /// The API path it ends in.
+        suffix: &'static str,
+        /// The base URL to give instead.
+        instead: String,
     },
 
     /// The private key is not a usable RSA private key in PEM form.
@@ -449,6 +572,68 @@ pub enum ConfigError {
 #[cfg(test)]
 mod tests {
     use zeroize::Zeroizing;
+
+    /// An error with a message and an optional source, for building cause chains.
+    #[derive(Debug)]
+    struct Link(
+        &'static str,
+        Option<Box<dyn std::error::Error + Send + Sync>>,
+    );
+
+    impl std::fmt::Display for Link {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Link {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1
+                .as_deref()
+                .map(|e| e as &(dyn std::error::Error + 'static))
+        }
+    }
+
+    fn cause(error: &(dyn std::error::Error + 'static)) -> String {
+        let chain: Vec<&(dyn std::error::Error + 'static)> =
+            std::iter::successors(Some(error), |e| e.source()).collect();
+        super::cause_of(&chain)
+    }
+
+    /// The root causes a reader acts on differently are named, whatever wraps them.
+    #[test]
+    fn transport_causes_are_named_from_the_root() {
+        use std::io::{Error as Io, ErrorKind};
+        let wrapped = |inner: Box<dyn std::error::Error + Send + Sync>| {
+            Link(
+                "error sending request",
+                Some(Box::new(Link("client error (Connect)", Some(inner)))),
+            )
+        };
+        let dns = wrapped(Box::new(Link(
+            "dns error",
+            Some(Box::new(Io::other(
+                "failed to lookup address information: Name or service not known",
+            ))),
+        )));
+        assert_eq!(
+            cause(&dns),
+            "DNS lookup failed (failed to lookup address information: Name or service not known)"
+        );
+        let refused = wrapped(Box::new(Io::from(ErrorKind::ConnectionRefused)));
+        assert_eq!(cause(&refused), "connection refused");
+        let tls = wrapped(Box::new(Io::other(rustls::Error::InvalidCertificate(
+            rustls::CertificateError::UnknownIssuer,
+        ))));
+        assert_eq!(
+            cause(&tls),
+            "TLS handshake failed (invalid peer certificate: UnknownIssuer)"
+        );
+        let reset = wrapped(Box::new(Io::from(ErrorKind::ConnectionReset)));
+        assert!(cause(&reset).starts_with("the connection was closed ("));
+        let other = wrapped(Box::new(Link("something new", None)));
+        assert_eq!(cause(&other), "something new");
+    }
 
     use super::{BODY_EXCERPT_BYTES, Mask, ResponseContext};
 

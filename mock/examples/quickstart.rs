@@ -13,6 +13,7 @@
 
 use std::error::Error;
 use std::io::{BufRead, Write};
+use std::process::ExitCode;
 
 use vonage_verify::v1::{CheckOutcome, VerifyRequest};
 use vonage_verify::v2::{StartRequest, Step};
@@ -56,20 +57,42 @@ fn wrong(code: &str) -> String {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn Error>> {
+async fn main() -> ExitCode {
+    match quickstart().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            // What happened, then why, one cause a line: an error's Display says what went
+            // wrong, its sources say what that came from.
+            eprintln!("error: {error}");
+            let mut cause = error.source();
+            while let Some(error) = cause {
+                eprintln!("  because: {error}");
+                cause = error.source();
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn quickstart() -> Result<(), Box<dyn Error>> {
     // Empty counts as unset, as for `Client::from_env`.
     let live = std::env::var_os("VONAGE_API_KEY").is_some_and(|key| !key.is_empty());
     let (client, codes, number) = if live {
+        // The configuration first: a mistake there is found before anyone types a number.
+        let client = Client::from_env()?;
+        println!(
+            "Running against the Vonage API at {} with the VONAGE_* credentials.",
+            client.base_url()
+        );
         let number = match std::env::var("VONAGE_TO") {
             Ok(number) => number,
             Err(_) => ask("your phone number (E.164, digits only): ")?,
         };
-        println!("Running against the Vonage API with the VONAGE_* credentials.");
-        (Client::from_env()?, Codes::Typed, number)
+        (client, Codes::Typed, number)
     } else {
         let mock = MockServer::start().await?;
         println!(
-            "No VONAGE_API_KEY set: running against the embedded mock at {}.",
+            "No VONAGE_API_KEY set: running against the mock server at {}.",
             mock.base_url()
         );
         (mock.client()?, Codes::Mock(mock), "447700900001".to_owned())

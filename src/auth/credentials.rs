@@ -92,6 +92,18 @@ impl PrivateKey {
     ///
     /// [`ConfigError::PrivateKey`] if the text is not an RSA private key that can sign.
     pub fn from_pem(pem: impl AsRef<[u8]>) -> Result<Self, ConfigError> {
+        // The dashboard shows the public key, and it is easy to paste it here by mistake.
+        let text = String::from_utf8_lossy(pem.as_ref());
+        if text.contains("-----BEGIN PUBLIC KEY-----")
+            || text.contains("-----BEGIN RSA PUBLIC KEY-----")
+        {
+            return Err(ConfigError::PrivateKey {
+                reason: "this is a public key; give the application's private key (the \
+                         `private.key` file the Vonage dashboard downloads when the \
+                         application is created)"
+                    .to_owned(),
+            });
+        }
         let key = EncodingKey::from_rsa_pem(pem.as_ref()).map_err(|e| ConfigError::PrivateKey {
             reason: format!("not an RSA private key in PEM form ({e})"),
         })?;

@@ -19,11 +19,26 @@ pub(crate) fn parse_base_url(raw: &str) -> Result<Url, ConfigError> {
         return Err(refuse("a base URL has no query or fragment"));
     }
     match url.scheme() {
-        "https" => Ok(url),
-        "http" if is_loopback(&url) => Ok(url),
-        "http" => Err(refuse("plain http is only allowed to loopback addresses")),
-        _ => Err(refuse("the scheme must be https")),
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        "http" => return Err(refuse("plain http is only allowed to loopback addresses")),
+        _ => return Err(refuse("the scheme must be https")),
     }
+    // The paths of both APIs start with these (`/verify/json`, `/v2/verify`); a base URL that
+    // ends in one would double it. Any other path (a gateway's prefix) is kept.
+    let path = url.path().trim_end_matches('/');
+    for suffix in ["/v2/verify", "/verify", "/v2"] {
+        if let Some(prefix) = path.strip_suffix(suffix) {
+            let mut instead = url.clone();
+            instead.set_path(prefix);
+            return Err(ConfigError::BaseUrlPath {
+                url: displayable_url(raw),
+                suffix,
+                instead: instead.as_str().trim_end_matches('/').to_owned(),
+            });
+        }
+    }
+    Ok(url)
 }
 
 /// What of a base URL may be shown: scheme, host, port and path. User information, a query

@@ -30,7 +30,7 @@ use crate::spec::Operation;
 
 pub(crate) use body::{BodyError, exceeded_limit};
 pub(crate) use hooks::send_through_transport;
-pub(crate) use record::{ErrorReply, Observed, Record};
+pub(crate) use record::{ErrorReply, Observed, Record, Sent};
 
 /// The response header Vonage uses to identify a request in its logs.
 const TRACE_ID: HeaderName = HeaderName::from_static("x-vonage-trace-id");
@@ -232,10 +232,12 @@ impl Transport {
         mut request: reqwest::Request,
     ) -> Result<reqwest::Response, Error> {
         self.authorize(operation, &mut request)?;
+        let host = Sent::of(&request).host;
         self.dispatch(http, operation, request)
             .await
             .map_err(|source| Error::Transport {
                 operation: operation.method_name,
+                host,
                 source,
             })
     }
@@ -268,6 +270,9 @@ impl Transport {
             trace_id = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
+        if let Some(record) = &self.record {
+            record.sent(Sent::of(&request));
+        }
         let started = Instant::now();
         let result = self
             .execute(http, operation, request)

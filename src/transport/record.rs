@@ -5,8 +5,8 @@
 use std::sync::{Mutex, PoisonError};
 
 use bytes::Bytes;
-use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
 
 use super::body::BodyError;
 use crate::error::Error;
@@ -20,6 +20,8 @@ pub(crate) struct Record(Mutex<Observed>);
 /// What the transport saw during one call.
 #[derive(Debug, Default)]
 pub(crate) struct Observed {
+    /// Where the request went, once it was handed to the HTTP client.
+    pub(crate) sent: Option<Sent>,
     pub(crate) status: Option<StatusCode>,
     pub(crate) trace_id: Option<String>,
     /// The typed reason the request was refused before sending; progenitor carries a string.
@@ -27,6 +29,31 @@ pub(crate) struct Observed {
     /// An error reply, taken whole (within the body limit) before the generated code could
     /// decode it: the typed layer parses it once, from these bytes.
     pub(crate) error_reply: Option<ErrorReply>,
+}
+
+/// Where a request went: what an error names so that its reader knows which call failed and
+/// which server did not answer. The path only: a query may hold caller data.
+#[derive(Debug, Clone)]
+pub(crate) struct Sent {
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    /// The host, with the port when the URL names one.
+    pub(crate) host: String,
+}
+
+impl Sent {
+    pub(crate) fn of(request: &reqwest::Request) -> Self {
+        let url = request.url();
+        let host = url.host_str().unwrap_or_default();
+        Self {
+            method: request.method().clone(),
+            path: url.path().to_owned(),
+            host: match url.port() {
+                Some(port) => format!("{host}:{port}"),
+                None => host.to_owned(),
+            },
+        }
+    }
 }
 
 /// The headers and raw body of an error reply.
@@ -39,6 +66,10 @@ pub(crate) struct ErrorReply {
 impl Record {
     fn with<R>(&self, f: impl FnOnce(&mut Observed) -> R) -> R {
         f(&mut self.0.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    pub(crate) fn sent(&self, sent: Sent) {
+        self.with(|o| o.sent = Some(sent));
     }
 
     pub(crate) fn responded(&self, status: StatusCode, trace_id: Option<String>) {

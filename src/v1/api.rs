@@ -340,7 +340,7 @@ impl Api {
 
         let _slot = transport.slot().await;
         let response = transport.send(http, spec, request).await?;
-        let reply = crate::call::read_reply(transport, operation, response).await?;
+        let reply = crate::call::read_reply(transport, spec, response).await?;
         let meta = Reply {
             operation,
             status: reply.context.status.unwrap_or_default(),

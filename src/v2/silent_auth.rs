@@ -167,7 +167,7 @@ async fn follow(
             url = location;
             continue;
         }
-        let reply = crate::call::read_reply(transport, OPERATION, response).await?;
+        let reply = crate::call::read_reply(transport, &HOP, response).await?;
         let carrier: Carrier =
             serde_json::from_slice(&reply.body).map_err(|e| reply.decode_error(e))?;
         return match (carrier.request_id, carrier.code) {

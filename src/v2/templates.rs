@@ -496,10 +496,9 @@ impl Api {
             .map_err(|_| invalid())?;
         let transport = self.raw().inner();
         let _slot = transport.slot().await;
-        let response = transport
-            .send(http, transport.operation(operation), request)
-            .await?;
-        let reply = crate::call::read_reply(transport, operation, response).await?;
+        let spec = transport.operation(operation);
+        let response = transport.send(http, spec, request).await?;
+        let reply = crate::call::read_reply(transport, spec, response).await?;
         let list: L = serde_json::from_slice(&reply.body).map_err(|e| reply.decode_error(e))?;
         Ok(list.into_page())
     }

@@ -7,7 +7,7 @@ use vonage_verify::{
     ApiKey, BearerToken, Client, ClientBuilder, ConfigError, Error, JwtOptions, PrivateKey, V2Auth,
 };
 
-use crate::support::{APPLICATION_ID, PRIVATE_KEY};
+use crate::support::{self, APPLICATION_ID, PRIVATE_KEY, PUBLIC_KEY};
 
 fn vars(pairs: &[(&str, &str)]) -> Result<ClientBuilder, ConfigError> {
     let map: HashMap<String, String> = pairs
@@ -113,6 +113,12 @@ fn unusable_private_keys_are_refused_when_loaded() {
             "{why}: {error:?}"
         );
     }
+    // The likely mistake, said plainly.
+    let public = PrivateKey::from_pem(PUBLIC_KEY).unwrap_err().to_string();
+    assert!(
+        public.contains("this is a public key; give the application's private key"),
+        "{public}"
+    );
     let truncated = &PRIVATE_KEY[..PRIVATE_KEY.len() / 2];
     assert!(matches!(
         PrivateKey::from_pem(truncated),
@@ -243,4 +249,78 @@ fn the_client_is_cheap_to_share_across_threads() {
     shareable::<vonage_verify::v2::Api>();
     fn error_is_sendable<T: Send + Sync + std::error::Error + 'static>() {}
     error_is_sendable::<Error>();
+}
+
+/// The client adds `/v2/verify` and `/verify` to every path: a base URL that already ends in
+/// one is refused with the URL to give instead; a gateway's own prefix is kept.
+#[test]
+fn a_base_url_with_the_api_s_own_path_is_refused_with_what_to_use() {
+    for (given, suffix, instead) in [
+        (
+            "https://api.nexmo.com/v2/verify",
+            "/v2/verify",
+            "https://api.nexmo.com",
+        ),
+        (
+            "https://api.nexmo.com/v2/verify/",
+            "/v2/verify",
+            "https://api.nexmo.com",
+        ),
+        ("https://api.nexmo.com/v2", "/v2", "https://api.nexmo.com"),
+        (
+            "https://api.nexmo.com/verify",
+            "/verify",
+            "https://api.nexmo.com",
+        ),
+        (
+            "https://gw.example/vonage/v2/verify",
+            "/v2/verify",
+            "https://gw.example/vonage",
+        ),
+    ] {
+        let error = config_error(
+            Client::builder()
+                .api_key(support::api_key())
+                .base_url(given),
+        );
+        let ConfigError::BaseUrlPath {
+            suffix: found,
+            instead: suggested,
+            ..
+        } = &error
+        else {
+            panic!("{given}: {error:?}");
+        };
+        assert_eq!((*found, suggested.as_str()), (suffix, instead), "{given}");
+        assert!(
+            error.to_string().contains(&format!("use {instead:?}")),
+            "{error}"
+        );
+    }
+    let gateway = Client::builder()
+        .api_key(support::api_key())
+        .base_url("https://gw.example/vonage")
+        .build()
+        .unwrap();
+    assert_eq!(gateway.base_url().as_str(), "https://gw.example/vonage");
+}
+
+/// Helpers that send nothing do not say that nothing was sent.
+#[test]
+fn a_missing_credential_of_a_helper_does_not_speak_of_sending() {
+    let client = Client::builder()
+        .api_key(support::api_key())
+        .build()
+        .unwrap();
+    for error in [
+        client.application_jwt().map(drop).unwrap_err(),
+        client.webhook_verifier().map(drop).unwrap_err(),
+    ] {
+        let message = error.to_string();
+        assert!(
+            matches!(error, Error::MissingCredentials { .. }),
+            "{error:?}"
+        );
+        assert!(!message.contains("sent"), "{message}");
+    }
 }

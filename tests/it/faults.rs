@@ -94,6 +94,10 @@ fn no_answer_in_time(path: Path, error: &Error, took: Duration) {
         "{path:?}: {error:?}"
     );
     assert!(error.is_timeout(), "{path:?}: {error:?}");
+    assert!(
+        error.to_string().ends_with(": timed out"),
+        "{path:?}: {error}"
+    );
     within_the_bound(path, took);
 }
 
@@ -161,6 +165,14 @@ async fn a_connection_reset_before_the_reply_is_a_transport_error() {
             "{path:?}: {error:?}"
         );
         assert!(!error.is_timeout(), "{path:?}: {error:?}");
+        let message = error.to_string();
+        let host = server.addr().to_string();
+        assert!(
+            message.contains(&format!(
+                "no response from {host}: the connection was closed"
+            )),
+            "{path:?}: {message}"
+        );
     })
     .await;
     server.finished(3).await;
@@ -265,6 +277,21 @@ async fn an_html_502_from_a_proxy_is_a_status_error_with_the_page() {
         assert_eq!(context.status.map(|s| s.as_u16()), Some(502), "{path:?}");
         assert_eq!(context.body.as_deref(), Some(page), "{path:?}");
         assert!(error.problem().is_none());
+        // Which request got it, and the start of what came back.
+        let (method, route) = match path {
+            Path::V2Start => ("POST", "/v2/verify"),
+            Path::V1Request => ("POST", "/verify/json"),
+            Path::V1XmlSearch => ("GET", "/verify/search/xml"),
+        };
+        let message = error.to_string();
+        assert!(
+            message.contains(&format!("({method} {route}, HTTP 502 Bad Gateway")),
+            "{path:?}: {message}"
+        );
+        assert!(
+            message.contains("<title>502 Bad Gateway</title>"),
+            "{path:?}: {message}"
+        );
     })
     .await;
 }
@@ -650,4 +677,31 @@ async fn an_echo_inside_a_decoded_reply_does_not_show_the_secrets() {
             assert!(!shown.contains(secret), "{secret} in {shown}");
         }
     }
+}
+
+/// A server that speaks no TLS where the base URL says https: the handshake fails, and the
+/// message says so and names the host.
+#[tokio::test]
+async fn a_tls_failure_names_the_host_and_the_handshake() {
+    // It answers plain HTTP at once, to what is in fact a TLS ClientHello.
+    let server = RawServer::start(|mut conn| async move {
+        let _ = conn.write(b"HTTP/1.1 400 Bad Request\r\n\r\n").await;
+    })
+    .await;
+    let client = Client::builder()
+        .base_url(format!("https://{}", server.addr()))
+        .api_key(support::api_key())
+        .timeout(TIMEOUT)
+        .build()
+        .unwrap();
+    let error = Path::V2Start.fail(&client).await;
+    let message = error.to_string();
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+    assert!(
+        message.starts_with(&format!(
+            "new_request: no response from {}: TLS handshake failed (",
+            server.addr()
+        )),
+        "{message}"
+    );
 }
