@@ -29,6 +29,15 @@ impl Application {
     }
 
     pub(crate) fn new(id: String, public_key_pem: &str) -> std::io::Result<Self> {
+        // The dashboard hands out the private key file; a private key would parse here and
+        // then no JWT would ever pass.
+        if public_key_pem.contains("PRIVATE KEY-----") {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "public key: this is a private key; give the application's public key (shown \
+                 in the Vonage dashboard under the application)",
+            ));
+        }
         let key = DecodingKey::from_rsa_pem(public_key_pem.as_bytes()).map_err(|e| {
             std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("public key: {e}"))
         })?;

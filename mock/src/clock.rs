@@ -51,3 +51,13 @@ pub(crate) fn unix_seconds(time: SystemTime) -> u64 {
     time.duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_secs())
 }
+
+/// The last second the mock's dates can be written in (9999-12-31T23:59:59Z): a clock set
+/// past it could not be shown, in replies or callbacks.
+const LATEST: u64 = 253_402_300_799;
+
+/// Whether `time` is one the mock can write (between 1970 and the end of 9999).
+pub(crate) fn in_range(time: SystemTime) -> bool {
+    time.duration_since(SystemTime::UNIX_EPOCH)
+        .is_ok_and(|elapsed| elapsed.as_secs() <= LATEST)
+}

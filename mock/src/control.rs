@@ -7,6 +7,7 @@
 
 use std::time::{Duration, SystemTime};
 
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -74,7 +75,16 @@ async fn deliveries(State(shared): AppState) -> Response {
 }
 
 fn time(now: SystemTime) -> String {
-    DateTime::<Utc>::from(now).to_rfc3339_opts(SecondsFormat::Secs, true)
+    let seconds = now
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs());
+    i64::try_from(seconds)
+        .ok()
+        .and_then(|seconds| DateTime::<Utc>::from_timestamp(seconds, 0))
+        .map_or_else(
+            || "out of range".to_owned(),
+            |time| time.to_rfc3339_opts(SecondsFormat::Secs, true),
+        )
 }
 
 async fn clock(State(shared): AppState) -> Response {
@@ -91,7 +101,22 @@ struct Advance {
     seconds: u64,
 }
 
-async fn advance(State(shared): AppState, Json(by): Json<Advance>) -> Response {
+/// A body the control API could not read, as a problem like its other errors.
+fn unreadable(rejection: &JsonRejection) -> Response {
+    problem::typed(
+        rejection.status(),
+        "about:blank",
+        "Unreadable body",
+        &rejection.body_text(),
+        json!({}),
+    )
+}
+
+async fn advance(State(shared): AppState, by: Result<Json<Advance>, JsonRejection>) -> Response {
+    let by = match by {
+        Ok(Json(by)) => by,
+        Err(rejection) => return unreadable(&rejection),
+    };
     let Some(manual) = &shared.manual_clock else {
         return problem::typed(
             StatusCode::CONFLICT,
@@ -101,7 +126,21 @@ async fn advance(State(shared): AppState, Json(by): Json<Advance>) -> Response {
             json!({}),
         );
     };
-    manual.advance(Duration::from_secs(by.seconds));
+    let later = shared
+        .clock
+        .now()
+        .checked_add(Duration::from_secs(by.seconds))
+        .filter(|later| crate::clock::in_range(*later));
+    let Some(later) = later else {
+        return problem::typed(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "about:blank",
+            "Invalid clock move",
+            "The clock would pass the year 9999; move it less.",
+            json!({}),
+        );
+    };
+    manual.set(later);
     // What lapsed is due to the webhook receiver now.
     shared.dispatch();
     Json(json!({ "now": time(shared.clock.now()), "manual": true })).into_response()
@@ -111,7 +150,11 @@ async fn list_faults(State(shared): AppState) -> Response {
     Json(shared.lock().faults.pending()).into_response()
 }
 
-async fn add_fault(State(shared): AppState, Json(fault): Json<Fault>) -> Response {
+async fn add_fault(State(shared): AppState, fault: Result<Json<Fault>, JsonRejection>) -> Response {
+    let fault = match fault {
+        Ok(Json(fault)) => fault,
+        Err(rejection) => return unreadable(&rejection),
+    };
     match faults::arm(fault.clone()) {
         Ok(armed) => {
             shared.lock().faults.push(armed);

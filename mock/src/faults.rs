@@ -1,6 +1,7 @@
 //! Faults a test injects into the next requests to one operation: an error status with a
-//! problem body (a 429 with `Retry-After`, a 5xx), a delay, a connection closed without an
-//! answer, or a body that does not parse.
+//! problem body (a 429 with `Retry-After`, a 5xx), a v1 failure status in an HTTP 200 (as v1
+//! reports throttling), a delay, a connection closed without an answer, or a body that does
+//! not parse.
 //!
 //! Operations are named as the specs name them (`newRequest`, `verifyCheck`) or as the
 //! generated clients do (`new_request`, `verify_check`), and found by method and path in the
@@ -19,6 +20,7 @@ use vonage_verify::spec::Operation;
 use super::problem;
 use super::serve::Hangup;
 use super::shared::AppState;
+use super::v1::reply::{Format, Reply};
 
 /// A fault for the next requests to one operation: build it with [`Fault::on`], inject it with
 /// [`MockServer::inject`](crate::MockServer::inject) (or `POST /_mock/faults`, whose JSON has
@@ -53,6 +55,10 @@ pub struct Fault {
     title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     detail: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    v1_status: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    error_text: Option<String>,
     #[serde(default, skip_serializing_if = "is_false")]
     close: bool,
     #[serde(default, skip_serializing_if = "is_false")]
@@ -86,6 +92,8 @@ impl Fault {
             problem_type: None,
             title: None,
             detail: None,
+            v1_status: None,
+            error_text: None,
             close: false,
             malformed: false,
         }
@@ -135,13 +143,28 @@ impl Fault {
         self
     }
 
+    /// For a v1 operation: answers HTTP 200 with this v1 `status` (1 for throttled, 5 for an
+    /// internal error, ...) and an `error_text`, in the format the request asked for, as v1
+    /// reports its failures.
+    pub fn v1_status(mut self, status: u16) -> Self {
+        self.v1_status = Some(status);
+        self
+    }
+
+    /// With [`v1_status`](Self::v1_status): the `error_text` instead of the mock's.
+    pub fn error_text(mut self, text: impl Into<String>) -> Self {
+        self.error_text = Some(text.into());
+        self
+    }
+
     /// Closes the connection without an answer.
     pub fn close(mut self) -> Self {
         self.close = true;
         self
     }
 
-    /// Answers 200 with a body cut short, which no JSON (or XML) decoder accepts.
+    /// Answers 200 with a body cut short, which no JSON (or XML) decoder accepts. (A client
+    /// that reads no body on success, as for a cancel, does not notice.)
     pub fn malformed(mut self) -> Self {
         self.malformed = true;
         self
@@ -167,9 +190,29 @@ pub(crate) struct Armed {
 
 /// Why a fault cannot be injected.
 pub(crate) fn arm(fault: Fault) -> Result<Armed, String> {
-    let answers = [fault.status.is_some(), fault.close, fault.malformed];
-    if answers.iter().filter(|set| **set).count() > 1 {
-        return Err("give at most one of `status`, `close` and `malformed`".into());
+    let operation = operation(&fault.operation, fault.api.as_deref())?;
+    let answers = [
+        fault.status.is_some(),
+        fault.v1_status.is_some(),
+        fault.close,
+        fault.malformed,
+    ];
+    match answers.iter().filter(|set| **set).count() {
+        0 if fault.latency_ms == 0 => {
+            return Err(
+                "give an answer (`status`, `v1_status`, `close` or `malformed`) or `latency_ms`"
+                    .into(),
+            );
+        }
+        0 | 1 => {}
+        _ => {
+            return Err(
+                "give at most one of `status`, `v1_status`, `close` and `malformed`".into(),
+            );
+        }
+    }
+    if fault.v1_status.is_none() && fault.error_text.is_some() {
+        return Err("`error_text` goes with a `v1_status`".into());
     }
     if fault.status.is_none()
         && (fault.retry_after.is_some() || fault.title.is_some() || fault.detail.is_some())
@@ -186,7 +229,12 @@ pub(crate) fn arm(fault: Fault) -> Result<Armed, String> {
     if fault.times == 0 {
         return Err("`times` is at least 1".into());
     }
-    let operation = operation(&fault.operation, fault.api.as_deref())?;
+    if fault.v1_status.is_some() && v1_shape(operation).is_none() {
+        return Err(format!(
+            "`v1_status` is for v1's operations; `{}` is not one",
+            fault.operation
+        ));
+    }
     Ok(Armed { fault, operation })
 }
 
@@ -210,7 +258,8 @@ fn operation(name: &str, api: Option<&str>) -> Result<&'static Operation, String
     match found.as_slice() {
         [(_, op)] => Ok(op),
         [] => Err(format!(
-            "no operation `{name}`; the operations are {}",
+            "no operation `{name}`{}; the operations are {}",
+            api.map(|api| format!(" in {api}")).unwrap_or_default(),
             names(tables)
         )),
         several => Err(format!(
@@ -274,18 +323,18 @@ impl Faults {
     }
 
     /// The first fault for this request, used once.
-    fn take(&mut self, method: &str, path: &str) -> Option<Fault> {
+    fn take(&mut self, method: &str, path: &str) -> Option<Armed> {
         let index = self
             .0
             .iter()
             .position(|armed| matches(armed.operation, method, path))?;
         let armed = &mut self.0[index];
         armed.fault.times -= 1;
-        let fault = armed.fault.clone();
+        let taken = armed.clone();
         if armed.fault.times == 0 {
             self.0.remove(index);
         }
-        Some(fault)
+        Some(taken)
     }
 }
 
@@ -293,9 +342,14 @@ impl Faults {
 pub(crate) async fn inject(State(shared): AppState, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let fault = shared.lock().faults.take(request.method().as_str(), &path);
-    let Some(fault) = fault else {
+    let Some(Armed { fault, operation }) = fault else {
         return next.run(request).await;
     };
+    tracing::info!(
+        "fault on {} {path}: {}",
+        request.method(),
+        serde_json::to_string(&fault).unwrap_or_default()
+    );
     if fault.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(fault.latency_ms)).await;
     }
@@ -304,8 +358,21 @@ pub(crate) async fn inject(State(shared): AppState, request: Request, next: Next
         response.extensions_mut().insert(Hangup);
         return response;
     }
+    let xml = path.ends_with("/xml");
     if fault.malformed {
-        return malformed(path.ends_with("/xml"));
+        return malformed(xml);
+    }
+    if let (Some(status), Some((operation, root))) = (fault.v1_status, v1_shape(operation)) {
+        let text = fault.error_text.clone().unwrap_or_else(|| {
+            match status {
+                1 => "Throttled",
+                5 => "Internal Error",
+                _ => "Injected by the mock (a fault a test asked for)",
+            }
+            .to_owned()
+        });
+        let format = if xml { Format::Xml } else { Format::Json };
+        return Reply::status(operation, root, status, &text, None).into_response(format);
     }
     match fault.status.and_then(|s| StatusCode::from_u16(s).ok()) {
         Some(status) => failure(status, &fault),
@@ -313,11 +380,28 @@ pub(crate) async fn inject(State(shared): AppState, request: Request, next: Next
     }
 }
 
-/// A 200 whose body stops halfway, in the format the request asked for.
+/// The v1 operation's method name and the root its failures are written under in XML, if it
+/// is one of v1's.
+fn v1_shape(operation: &Operation) -> Option<(&'static str, &'static str)> {
+    if !vonage_verify::v1::raw::OPERATIONS
+        .iter()
+        .any(|op| op.method_name == operation.method_name && op.path == operation.path)
+    {
+        return None;
+    }
+    let root = vonage_verify::spec::xml::shape(vonage_verify::v1::raw::XML, operation.method_name)
+        .and_then(|shape| shape.roots.first().copied())
+        // Network unblock answers JSON only.
+        .unwrap_or("response");
+    Some((operation.method_name, root))
+}
+
+/// A 200 whose body stops halfway, in the format the request asked for (live XML comes as
+/// text/plain).
 fn malformed(xml: bool) -> Response {
     let (content_type, body) = if xml {
         (
-            "text/xml",
+            "text/plain;charset=UTF-8",
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<verify_response><status>0",
         )
     } else {
@@ -413,6 +497,17 @@ mod tests {
         assert!(arm(Fault::on("newRequest").times(0)).is_err());
         assert!(arm(Fault::on("newRequest").retry_after(Duration::from_secs(1))).is_err());
         assert!(arm(Fault::on("newRequest").latency(Duration::from_millis(5))).is_ok());
+        let nothing = arm(Fault::on("newRequest")).unwrap_err();
+        assert!(nothing.contains("give an answer"), "{nothing}");
+        assert!(arm(Fault::on("verifyRequest").v1_status(1)).is_ok());
+        let v2 = arm(Fault::on("newRequest").v1_status(1)).unwrap_err();
+        assert!(v2.contains("for v1's operations"), "{v2}");
+        assert!(arm(Fault::on("checkCode").status(500).error_text("x")).is_err());
+        let wrong_api = arm(Fault::on("check_code").api("v1").status(500)).unwrap_err();
+        assert!(
+            wrong_api.starts_with("no operation `check_code` in v1"),
+            "{wrong_api}"
+        );
     }
 
     #[test]
@@ -422,6 +517,7 @@ mod tests {
         faults.push(arm(Fault::on("newRequest").close()).unwrap());
         let taken: Vec<Fault> = (0..4)
             .filter_map(|_| faults.take("POST", "/v2/verify"))
+            .map(|armed| armed.fault)
             .collect();
         assert_eq!(taken.len(), 3);
         assert_eq!(taken[0].status, Some(503));

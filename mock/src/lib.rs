@@ -60,7 +60,7 @@ pub use records::{Message, Recorded};
 pub use tls::Tls;
 pub use webhooks::Delivery;
 
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -109,6 +109,7 @@ pub struct MockServerBuilder {
     blocked_networks: std::collections::HashSet<String>,
     address: SocketAddr,
     tls: Option<Tls>,
+    public_url: Option<String>,
 }
 
 impl MockServerBuilder {
@@ -162,9 +163,18 @@ impl MockServerBuilder {
         self
     }
 
-    /// Serve HTTPS with this certificate instead of HTTP.
+    /// Serve HTTPS with this certificate instead of HTTP. [`MockServer::client`] trusts it.
     pub fn tls(mut self, tls: Tls) -> Self {
         self.tls = Some(tls);
+        self
+    }
+
+    /// The URL clients reach the mock at, when it is not the address it listens on (in a
+    /// container, say: `http://verify-mock:4010`). It is the [`base_url`](MockServer::base_url),
+    /// and what the URLs the mock writes (silent-auth check URLs, list links) start with.
+    /// Without it, a mock that listens on every interface writes loopback URLs.
+    pub fn public_url(mut self, url: impl Into<String>) -> Self {
+        self.public_url = Some(url.into());
         self
     }
 
@@ -198,10 +208,38 @@ impl MockServerBuilder {
         };
         let listener = tokio::net::TcpListener::bind(self.address).await?;
         let address = listener.local_addr()?;
-        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        let base_url = match self.public_url {
+            Some(url) => {
+                let parsed = reqwest::Url::parse(&url).map_err(|e| {
+                    std::io::Error::new(
+                        std::io::ErrorKind::InvalidInput,
+                        format!("the public URL is not an absolute URL: {e}"),
+                    )
+                })?;
+                parsed.as_str().trim_end_matches('/').to_owned()
+            }
+            None => {
+                let scheme = if self.tls.is_some() { "https" } else { "http" };
+                // Every interface is no address to give a client: loopback stands in.
+                let shown = match address.ip() {
+                    IpAddr::V4(ip) if ip.is_unspecified() => {
+                        SocketAddr::from((Ipv4Addr::LOCALHOST, address.port()))
+                    }
+                    IpAddr::V6(ip) if ip.is_unspecified() => {
+                        SocketAddr::from((Ipv6Addr::LOCALHOST, address.port()))
+                    }
+                    _ => address,
+                };
+                format!("{scheme}://{shown}")
+            }
+        };
         let connections = Arc::new(AtomicUsize::new(0));
         let shared = Arc::new(Shared {
-            base_url: format!("{scheme}://{address}"),
+            base_url,
+            certificate_pem: self
+                .tls
+                .as_ref()
+                .map(|tls| tls.certificate_pem().to_owned()),
             connections: connections.clone(),
             keys: auth::Keys::new(self.api_key, application),
             clock: self.clock,
@@ -294,6 +332,7 @@ impl MockServer {
             blocked_networks: std::collections::HashSet::new(),
             address: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             tls: None,
+            public_url: None,
         }
     }
 
@@ -306,11 +345,22 @@ impl MockServer {
     /// A client builder aimed at the mock, with the mock's API key and clock, the
     /// [built-in application](MOCK_APPLICATION_ID) unless another was configured (so v2
     /// authenticates with JWTs, as silent authentication needs), and the webhooks' signature
-    /// secret when they are delivered. For a mock with TLS, add the certificate to the
-    /// client's trust (through its HTTP client).
+    /// secret when they are delivered. A mock with [TLS](MockServerBuilder::tls) is reached
+    /// through an HTTP client that trusts its certificate.
     pub fn client_builder(&self) -> ClientBuilder {
-        let mut builder = Client::builder()
-            .base_url(self.base_url())
+        let mut builder = Client::builder().base_url(self.base_url());
+        if let Some(pem) = &self.shared.certificate_pem {
+            // The certificate was read by rustls already, so reqwest takes it too.
+            let trusting = reqwest::Certificate::from_pem(pem.as_bytes()).and_then(|certificate| {
+                reqwest::Client::builder()
+                    .add_root_certificate(certificate)
+                    .build()
+            });
+            if let Ok(http) = trusting {
+                builder = builder.http_client(http);
+            }
+        }
+        let mut builder = builder
             .api_key(self.shared.keys.api_key().clone())
             .clock(self.shared.clock.clone());
         if self.shared.keys.application_id() == Some(MOCK_APPLICATION_ID) {
@@ -454,9 +504,11 @@ async fn record(State(shared): AppState, request: Request, next: Next) -> Respon
         auth_scheme,
         body: redacted(&bytes),
     });
+    let (method, path) = (parts.method.clone(), parts.uri.path().to_owned());
     let response = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
+    tracing::info!("{method} {path} -> {}", response.status().as_u16());
     shared.dispatch();
     response
 }

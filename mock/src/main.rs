@@ -13,8 +13,8 @@ use std::time::{Duration, SystemTime};
 use clap::{Parser, ValueEnum};
 use vonage_verify::{ApiKey, SignatureSecret};
 use vonage_verify_mock::{
-    CONTROL_PREFIX, MOCK_API_KEY, MOCK_API_SECRET, MOCK_APPLICATION_ID, ManualClock, MockServer,
-    Tls,
+    CONTROL_PREFIX, MOCK_API_KEY, MOCK_API_SECRET, MOCK_APPLICATION_ID, MOCK_PRIVATE_KEY,
+    ManualClock, MockServer, Tls,
 };
 
 /// A stateful mock of the Vonage Verify API (v1 and v2) for contract tests.
@@ -37,8 +37,8 @@ struct Args {
     #[arg(long, env = "VONAGE_MOCK_API_KEY", default_value = MOCK_API_KEY)]
     api_key: String,
 
-    /// The API secret that goes with the key.
-    #[arg(long, env = "VONAGE_MOCK_API_SECRET", default_value = MOCK_API_SECRET, hide_default_value = true)]
+    /// The API secret that goes with the key (the default is the mock's own, not a secret).
+    #[arg(long, env = "VONAGE_MOCK_API_SECRET", default_value = MOCK_API_SECRET)]
     api_secret: String,
 
     /// The application whose JWTs v2 accepts (default: the mock's built-in one, whose private
@@ -79,6 +79,21 @@ struct Args {
     )]
     blocked_networks: Vec<String>,
 
+    /// The URL clients reach the mock at, when it is not the address it listens on (in a
+    /// container: http://verify-mock:4010); silent-auth check URLs and list links start with
+    /// it.
+    #[arg(long, env = "VONAGE_MOCK_PUBLIC_URL")]
+    public_url: Option<String>,
+
+    /// Log nothing (by default, a line per request, fault and webhook on standard error).
+    #[arg(long, env = "VONAGE_MOCK_QUIET")]
+    quiet: bool,
+
+    /// Print the private key of the built-in application (PEM), to sign test JWTs with, and
+    /// exit.
+    #[arg(long)]
+    print_private_key: bool,
+
     /// Serve HTTPS with this certificate chain (PEM). Needs --tls-key.
     #[arg(
         long,
@@ -106,6 +121,17 @@ enum ClockKind {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if args.print_private_key {
+        print!("{MOCK_PRIVATE_KEY}");
+        return ExitCode::SUCCESS;
+    }
+    if !args.quiet {
+        tracing_subscriber::fmt()
+            .with_writer(std::io::stderr)
+            .with_target(false)
+            .with_max_level(tracing::Level::INFO)
+            .init();
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -157,6 +183,15 @@ fn configure(args: &Args) -> Result<vonage_verify_mock::MockServerBuilder, Strin
     let mut builder = MockServer::builder()
         .address(SocketAddr::new(args.bind, args.port))
         .api_key(ApiKey::new(&args.api_key, &args.api_secret));
+    if let Some(url) = &args.public_url {
+        builder = builder.public_url(url);
+    } else if args.bind.is_unspecified() {
+        eprintln!(
+            "vonage-verify-mock: listening on every interface, but the URLs the mock writes \
+             (silent-auth check URLs, list links) use loopback: set --public-url to the \
+             address clients reach"
+        );
+    }
     if let (Some(id), Some(path)) = (&args.application_id, &args.public_key) {
         let pem = std::fs::read_to_string(path)
             .map_err(|e| format!("--public-key {}: {e}", path.display()))?;
@@ -167,7 +202,11 @@ fn configure(args: &Args) -> Result<vonage_verify_mock::MockServerBuilder, Strin
     }
     if args.clock == ClockKind::Manual {
         let start = match args.clock_start {
-            Some(seconds) => SystemTime::UNIX_EPOCH + Duration::from_secs(seconds),
+            // Up to the end of the year 9999, the last date the mock can write.
+            Some(seconds) if seconds <= 253_402_300_799 => {
+                SystemTime::UNIX_EPOCH + Duration::from_secs(seconds)
+            }
+            Some(_) => return Err("--clock-start is past the year 9999".into()),
             None => SystemTime::now(),
         };
         builder = builder.manual_clock(Arc::new(ManualClock::new(start)));

@@ -36,21 +36,47 @@ pub struct Recorded {
     pub body: String,
 }
 
-/// A body or query string as text, with a form's `api_secret` hidden: recorded requests end
-/// up in test output.
+/// A body or query string as text, with an `api_secret` hidden, in a form or a JSON object:
+/// recorded requests end up in test output.
 pub(crate) fn redacted(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
-    if !text.contains("api_secret=") {
-        return text.into_owned();
+    if text.contains("api_secret=") {
+        return form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form_urlencoded::parse(bytes).map(|(key, value)| {
+                let value = if key == "api_secret" {
+                    "[redacted]".into()
+                } else {
+                    value
+                };
+                (key, value)
+            }))
+            .finish();
     }
-    form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(form_urlencoded::parse(bytes).map(|(key, value)| {
-            let value = if key == "api_secret" {
-                "[redacted]".into()
-            } else {
-                value
-            };
-            (key, value)
-        }))
-        .finish()
+    if text.contains("\"api_secret\"")
+        && let Ok(serde_json::Value::Object(mut object)) = serde_json::from_slice(bytes)
+        && let Some(secret) = object.get_mut("api_secret")
+    {
+        *secret = "[redacted]".into();
+        return serde_json::Value::Object(object).to_string();
+    }
+    text.into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redacted;
+
+    #[test]
+    fn the_secret_is_hidden_in_forms_and_json() {
+        assert_eq!(
+            redacted(b"api_key=k&api_secret=s3cr3t&number=1"),
+            "api_key=k&api_secret=%5Bredacted%5D&number=1"
+        );
+        let json = redacted(br#"{"api_key": "k", "api_secret": "s3cr3t", "number": "1"}"#);
+        assert!(
+            !json.contains("s3cr3t") && json.contains("[redacted]"),
+            "{json}"
+        );
+        assert_eq!(redacted(b"{\"brand\": \"ACME\"}"), "{\"brand\": \"ACME\"}");
+    }
 }

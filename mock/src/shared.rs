@@ -18,6 +18,8 @@ use vonage_verify::{Clock, SignatureSecret};
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub(crate) base_url: String,
+    /// The certificate the mock serves HTTPS with, for the clients it makes.
+    pub(crate) certificate_pem: Option<String>,
     /// Connections accepted since the start.
     pub(crate) connections: Arc<AtomicUsize>,
     pub(crate) keys: Keys,

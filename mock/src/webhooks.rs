@@ -150,8 +150,21 @@ async fn deliver(
             .await;
         let (status, error) = match sent {
             Ok(response) => (Some(response.status().as_u16()), None),
-            Err(error) => (None, Some(error.without_url().to_string())),
+            Err(error) => (None, Some(causes(&error.without_url()))),
         };
+        match (status, &error) {
+            (Some(status), _) => tracing::info!(
+                "webhook {} for {} -> {status}",
+                outgoing.kind,
+                outgoing.request_id
+            ),
+            (None, Some(error)) => tracing::warn!(
+                "webhook {} for {} not delivered: {error}",
+                outgoing.kind,
+                outgoing.request_id
+            ),
+            (None, None) => {}
+        }
         delivered
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -163,6 +176,22 @@ async fn deliver(
                 error,
             });
     }
+}
+
+/// An error and its causes on one line (`error sending request: client error (Connect): tcp
+/// connect error: Connection refused`), so that a failed delivery says why.
+fn causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(error) = cause {
+        let next = error.to_string();
+        if !text.ends_with(&next) {
+            text.push_str(": ");
+            text.push_str(&next);
+        }
+        cause = error.source();
+    }
+    text
 }
 
 /// The silent-auth URL the device opens for `request_id`.

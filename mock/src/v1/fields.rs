@@ -1,4 +1,5 @@
-//! Reading v1's form fields and query parameters, and the statuses their mistakes get.
+//! Reading v1's fields (a form, a JSON object, query parameters), and the statuses their
+//! mistakes get.
 
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -13,6 +14,32 @@ pub(crate) type Form = Vec<(String, String)>;
 
 pub(crate) fn form(bytes: &[u8]) -> Form {
     form_urlencoded::parse(bytes).into_owned().collect()
+}
+
+/// A POST's fields: its body, as the spec's form or as the JSON object Vonage's Node SDK
+/// sends (the live service takes both), then its query parameters (credentials may come
+/// there too).
+pub(crate) fn fields(headers: &HeaderMap, query: Option<&str>, body: &[u8]) -> Form {
+    let json = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.trim_start().starts_with("application/json"));
+    let mut fields = if json {
+        match serde_json::from_slice::<Value>(body) {
+            Ok(Value::Object(object)) => object
+                .into_iter()
+                .map(|(key, value)| match value {
+                    Value::String(text) => (key, text),
+                    other => (key, other.to_string()),
+                })
+                .collect(),
+            _ => Form::new(),
+        }
+    } else {
+        form(body)
+    };
+    fields.extend(form(query.unwrap_or_default().as_bytes()));
+    fields
 }
 
 /// The first non-empty value of `name`.

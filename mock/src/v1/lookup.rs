@@ -7,7 +7,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 
-use super::fields::{conform, field, form, gate, invalid, missing};
+use super::fields::{conform, field, fields, form, gate, invalid, missing};
 use super::reply::{Fields, Node, Reply};
 use crate::shared::AppState;
 use crate::state::{Api, Checked, Moved, Stage, Verification};
@@ -26,10 +26,11 @@ const MAX_SEARCH_IDS: usize = 10;
 pub(crate) async fn check(
     State(shared): AppState,
     Path(format): Path<String>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let form = form(&body);
+    let form = fields(&headers, query.as_deref(), &body);
     let format = match gate(&format, &headers, &shared, &form, CHECK, RESPONSE) {
         Ok(format) => format,
         Err(refused) => return *refused,
@@ -214,10 +215,11 @@ fn described(verification: &Verification) -> Fields {
 pub(crate) async fn control(
     State(shared): AppState,
     Path(format): Path<String>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let form = form(&body);
+    let form = fields(&headers, query.as_deref(), &body);
     let format = match gate(&format, &headers, &shared, &form, CONTROL, CONTROL_ROOT) {
         Ok(format) => format,
         Err(refused) => return *refused,

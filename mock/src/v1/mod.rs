@@ -6,7 +6,7 @@
 
 pub(crate) mod fields;
 mod lookup;
-mod reply;
+pub(crate) mod reply;
 mod start;
 
 use std::sync::Arc;

@@ -3,11 +3,11 @@
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 
-use super::fields::{Form, conform, field, form, gate, integer, invalid, missing};
+use super::fields::{Form, conform, field, fields, gate, integer, invalid, missing};
 use super::reply::{Format, Reply};
 use crate::shared::AppState;
 use crate::state::{Api, Carrier, Stage, Verification, digits};
@@ -51,10 +51,11 @@ struct Start {
 pub(crate) async fn request(
     State(shared): AppState,
     Path(format): Path<String>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let form = form(&body);
+    let form = fields(&headers, query.as_deref(), &body);
     let format = match gate(&format, &headers, &shared, &form, REQUEST, ROOT) {
         Ok(format) => format,
         Err(refused) => return *refused,
@@ -68,10 +69,11 @@ pub(crate) async fn request(
 pub(crate) async fn psd2(
     State(shared): AppState,
     Path(format): Path<String>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let form = form(&body);
+    let form = fields(&headers, query.as_deref(), &body);
     let format = match gate(&format, &headers, &shared, &form, PSD2, ROOT) {
         Ok(format) => format,
         Err(refused) => return *refused,

@@ -243,16 +243,26 @@ async fn help_lists_every_flag_and_variable_and_bad_ones_are_refused() {
         ("--tls-cert", "VONAGE_MOCK_TLS_CERT"),
         ("--tls-key", "VONAGE_MOCK_TLS_KEY"),
         ("--self-signed", "VONAGE_MOCK_SELF_SIGNED"),
+        ("--public-url", "VONAGE_MOCK_PUBLIC_URL"),
+        ("--quiet", "VONAGE_MOCK_QUIET"),
     ] {
         assert!(
             text.contains(flag) && text.contains(variable),
             "{flag}: {text}"
         );
     }
+    // The mock's own default credentials are no secret: a reader of --help can use them.
     assert!(
-        !text.contains("mock-secret"),
-        "the default secret is not shown"
+        text.contains("mockkey1") && text.contains("mock-secret"),
+        "{text}"
     );
+    let key = Command::new(BINARY)
+        .arg("--print-private-key")
+        .output()
+        .await
+        .unwrap();
+    let key = String::from_utf8(key.stdout).unwrap();
+    assert_eq!(key, vonage_verify_mock::MOCK_PRIVATE_KEY);
 
     for (args, says) in [
         (
@@ -263,6 +273,10 @@ async fn help_lists_every_flag_and_variable_and_bad_ones_are_refused() {
         (
             &["--public-key", "missing.pem", "--application-id", "x"][..],
             "missing.pem",
+        ),
+        (
+            &["--clock", "manual", "--clock-start", "999999999999999"][..],
+            "past the year 9999",
         ),
     ] {
         let output = Command::new(BINARY)
@@ -282,4 +296,51 @@ fn tempdir() -> std::path::PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(uuid::Uuid::new_v4().to_string());
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+#[tokio::test]
+async fn it_logs_a_line_per_request_and_refuses_a_private_key_given_as_public() {
+    let (child, url) = spawn(&[], &[]).await;
+    reqwest::get(format!("{url}/verify/search/json?request_id=x"))
+        .await
+        .unwrap();
+    let (_, stderr) = terminate(child).await;
+    assert!(
+        stderr.contains("GET /verify/search/json -> 200"),
+        "{stderr}"
+    );
+
+    let dir = tempdir();
+    let private = dir.join("private.key");
+    std::fs::write(&private, crate::support::PRIVATE_KEY).unwrap();
+    let output = Command::new(BINARY)
+        .args(["--port", "0", "--application-id", "x", "--public-key"])
+        .arg(&private)
+        .output()
+        .await
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("this is a private key"), "{stderr}");
+}
+
+#[tokio::test]
+async fn behind_a_public_url_the_urls_it_writes_use_it() {
+    let (child, url) = spawn(
+        &[
+            "--bind",
+            "0.0.0.0",
+            "--public-url",
+            "http://verify-mock:4010/",
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(url, "http://verify-mock:4010");
+    let (_, stderr) = terminate(child).await;
+    assert!(!stderr.contains("--public-url"), "{stderr}");
+    let (child, url) = spawn(&["--bind", "0.0.0.0"], &[]).await;
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    let (_, stderr) = terminate(child).await;
+    assert!(stderr.contains("set --public-url"), "{stderr}");
 }

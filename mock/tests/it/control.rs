@@ -275,7 +275,11 @@ async fn a_fault_that_cannot_be_is_a_problem_naming_why() {
             json!({"operation": "checkCode", "status": 302}),
             "not an error status",
         ),
-        (json!({"operation": "checkCode", "times": 0}), "at least 1"),
+        (
+            json!({"operation": "checkCode", "times": 0, "status": 500}),
+            "at least 1",
+        ),
+        (json!({"operation": "checkCode"}), "give an answer"),
     ] {
         let (status, problem) = post(&mock, "/faults", Some(fault.clone())).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{fault}");
@@ -341,4 +345,66 @@ async fn the_control_api_is_what_its_openapi_file_says() {
             .unwrap()
             .contains("openapi/control.yml")
     );
+}
+
+/// Mistakes in a control request are problems like the API's own errors, and a clock moved
+/// past what the mock can write is refused, not a crash.
+#[tokio::test]
+async fn control_mistakes_are_problems() {
+    let mock = MockServer::builder()
+        .manual_clock(clock())
+        .start()
+        .await
+        .unwrap();
+    let http = Http::new();
+    let url = format!("{}{CONTROL_PREFIX}", mock.base_url());
+    for request in [
+        http.post(format!("{url}/faults")).body("not json"),
+        http.post(format!("{url}/faults"))
+            .json(&json!({"operation": "checkCode", "bogus": 1})),
+        http.post(format!("{url}/clock/advance"))
+            .json(&json!({"seconds": -5})),
+    ] {
+        let response = request.send().await.unwrap();
+        assert!(response.status().is_client_error());
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json"
+        );
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(problem["title"], "Unreadable body", "{problem}");
+    }
+    let (status, problem) = post(
+        &mock,
+        "/clock/advance",
+        Some(json!({"seconds": 99_999_999_999_999_u64})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    let (status, now) = get(&mock, "/clock").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(now["now"], "2026-09-21T14:13:20Z");
+}
+
+/// With TLS, the mock's own client trusts its certificate.
+#[tokio::test]
+async fn the_mock_s_client_trusts_its_certificate() {
+    let mock = MockServer::builder()
+        .tls(vonage_verify_mock::Tls::self_signed().unwrap())
+        .start()
+        .await
+        .unwrap();
+    assert!(mock.base_url().starts_with("https://"));
+    let client = mock.client().unwrap();
+    let started = client
+        .v2()
+        .start(&StartRequest::new("ACME").step(Step::sms("447700900107")))
+        .await
+        .unwrap();
+    let code = mock.code(&started.request_id).unwrap();
+    client
+        .v2()
+        .check_code(&started.request_id, &code)
+        .await
+        .unwrap();
 }

@@ -169,3 +169,32 @@ async fn a_custom_problem_and_a_named_api_reach_the_caller() {
     let invalid = mock.inject(Fault::on("networkUnblock")).unwrap_err();
     assert!(invalid.to_string().contains("v1 and v2"), "{invalid}");
 }
+
+/// v1 reports throttling in an HTTP 200 with status 1: the client's typed error says so, and
+/// the XML path gets the same in XML.
+#[tokio::test]
+async fn a_v1_status_fault_answers_as_v1_does() {
+    let mock = MockServer::start().await.unwrap();
+    let client = mock.client().unwrap();
+    mock.inject(Fault::on("verifyRequest").times(2).v1_status(1))
+        .unwrap();
+    for format in [Format::Json, Format::Xml] {
+        let error = client
+            .v1()
+            .format(format)
+            .request(&VerifyRequest::new("447700900203", "ACME"))
+            .await
+            .unwrap_err();
+        let v1 = error
+            .v1()
+            .unwrap_or_else(|| panic!("{format:?}: {error:?}"));
+        assert_eq!(
+            v1.status,
+            vonage_verify::v1::Status::Throttled,
+            "{format:?}"
+        );
+        assert_eq!(v1.error_text.as_deref(), Some("Throttled"));
+        assert!(error.is_retryable());
+    }
+    assert!(mock.inbox().is_empty());
+}

@@ -452,3 +452,45 @@ async fn a_secret_in_the_query_is_not_recorded() {
     assert!(query.contains("api_secret=%5Bredacted%5D"), "{query}");
     assert!(!query.contains(MOCK_API_SECRET), "{query}");
 }
+
+/// Vonage's Node SDK sends v1 as JSON, with the key and secret in the body; the service takes
+/// it, and so does the mock. Credentials may come in the query too. The secret stays out of
+/// the records either way.
+#[tokio::test]
+async fn json_bodies_and_query_credentials_are_read_as_forms_are() {
+    let mock = MockServer::start().await.unwrap();
+    let http = reqwest::Client::new();
+    let started: serde_json::Value = http
+        .post(format!("{}/verify/json", mock.base_url()))
+        .json(&serde_json::json!({
+            "api_key": MOCK_API_KEY, "api_secret": MOCK_API_SECRET,
+            "number": "447700900310", "brand": "ACME", "code_length": 6
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(started["status"], "0", "{started}");
+    let request_id = started["request_id"].as_str().unwrap();
+    let code = mock.code(request_id).unwrap();
+    assert_eq!(code.len(), 6);
+    let checked: serde_json::Value = http
+        .post(format!(
+            "{}/verify/check/json?api_key={MOCK_API_KEY}&api_secret={MOCK_API_SECRET}",
+            mock.base_url()
+        ))
+        .form(&[("request_id", request_id), ("code", code.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(checked["status"], "0", "{checked}");
+    for recorded in mock.requests() {
+        let shown = format!("{} {}", recorded.query.unwrap_or_default(), recorded.body);
+        assert!(!shown.contains(MOCK_API_SECRET), "{shown}");
+    }
+}
