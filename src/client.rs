@@ -67,6 +67,21 @@ const DEFAULT_USER_AGENT: &str = concat!("vonage-verify/", env!("CARGO_PKG_VERSI
 /// # Ok(()) }
 /// ```
 ///
+/// The client adds credentials to each request itself, as the spec of each operation asks:
+///
+/// | API | sends |
+/// | --- | --- |
+/// | v1 form POSTs (request, check, control, psd2) | `api_key` and `api_secret` as body fields |
+/// | v1 search (a GET) and network unblock (JSON) | HTTP Basic, so the secret is never in a URL |
+/// | v2 | a bearer token if given, else an application JWT, else HTTP Basic ([`ClientBuilder::v2_auth`] pins the choice); silent authentication needs a JWT or a bearer token |
+/// | v2's silent-auth check URL | nothing: the device opens it |
+///
+/// Application JWTs are RS256 with `application_id`, `iat`, a unique `jti`, `exp` (15
+/// minutes by default) and optional `sub` and `acl` ([`JwtOptions`](crate::JwtOptions)); the
+/// current one is cached and renewed a minute before it expires. Credentials go only to the
+/// base URL's origin, over https or to a loopback address; the client's own HTTP client
+/// follows redirects only within that origin.
+///
 /// With a token minted elsewhere, and the webhook signature secret:
 ///
 /// ```

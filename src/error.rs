@@ -13,9 +13,36 @@ pub(crate) const BODY_EXCERPT_BYTES: usize = 1024;
 
 /// Everything that can go wrong in a call to Vonage, or in building the client.
 ///
-/// Each variant that involves a response carries a [`ResponseContext`]: the operation, the HTTP
-/// status, Vonage's `x-vonage-trace-id` and the start of the body, enough to debug a failure or
-/// to quote it to Vonage support.
+/// Each variant that involves a response carries a [`ResponseContext`]: the operation, the
+/// request's method and path, the HTTP status, Vonage's `x-vonage-trace-id` and the start of
+/// the body, enough to debug a failure or to quote it to Vonage support.
+///
+/// A misbehaving server or proxy gives one of these, never a panic, and never a hang once a
+/// timeout applies:
+///
+/// | The server… | `Error` |
+/// | --- | --- |
+/// | cannot be reached (refused, DNS, TLS) | `Transport`, naming the host and the cause |
+/// | never answers, or trickles its headers | `Transport`, after the timeout ([`is_timeout`](Self::is_timeout)) |
+/// | trickles its body | `Body`, after the same timeout |
+/// | resets the connection | `Transport` before the reply, `Body` inside it |
+/// | sends less than its `Content-Length`, or cuts a chunked body short | `Body` |
+/// | sends a body over `max_response_bytes` (1 MiB by default) | `BodyTooLarge`: reading stops at the limit |
+/// | answers an error status with HTML or anything else that is no problem document | `Status`, with the start of the body |
+/// | sends an empty, non-UTF-8, too deeply nested or otherwise wrong success body | `Decode`, with the start of the body |
+/// | sends XML with a DOCTYPE | `Decode`: no DTD is read, so no entity is expanded or fetched |
+///
+/// ```
+/// # fn describe(error: &vonage_verify::Error) {
+/// // What happened, then why, a cause a line.
+/// eprintln!("error: {error}");
+/// let mut cause = std::error::Error::source(error);
+/// while let Some(next) = cause {
+///     eprintln!("  because: {next}");
+///     cause = next.source();
+/// }
+/// # }
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

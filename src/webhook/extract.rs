@@ -33,6 +33,7 @@ use super::{Claims, Error, Verified, Verifier};
 /// let app: Router = Router::new().route("/webhooks/verify", post(callback)).with_state(verifier);
 /// # let _ = app;
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 impl<S> FromRequest<S> for Verified
 where
     S: Send + Sync,

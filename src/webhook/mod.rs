@@ -15,10 +15,12 @@ mod verify;
 #[cfg(feature = "axum")]
 mod extract;
 #[cfg(any(test, feature = "testing"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 
 pub use error::Error;
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub use extract::Rejection;
 pub use payload::{
     ActionKind, Event, EventStatus, SilentAuthAction, SilentAuthStatus, SilentAuthUpdate,
