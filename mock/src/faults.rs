@@ -78,9 +78,19 @@ fn is_false(b: &bool) -> bool {
 }
 
 impl Fault {
-    /// A fault for the next request to `operation` that, until told what to do, answers as
-    /// usual: add a [`status`](Self::status), [`close`](Self::close),
-    /// [`malformed`](Self::malformed) or [`latency`](Self::latency).
+    /// A fault for the next request to `operation`; add what it does: a
+    /// [`status`](Self::status), a [`v1_status`](Self::v1_status), [`close`](Self::close),
+    /// [`malformed`](Self::malformed) or [`latency`](Self::latency) alone.
+    ///
+    /// `operation` is a spec's operation id or the generated method's name, which errors
+    /// show (`checkCode` or `check_code`). Verify v2: `newRequest`, `checkCode`,
+    /// `cancelRequest`, `nextWorkflow`, `silentAuthCheck`, `networkUnblock`, `listTemplates`,
+    /// `createTemplate`, `getTemplate`, `updateTemplate`, `deleteTemplate`,
+    /// `listTemplateFragments`, `addTemplateFragmentToTemplate`, `getTemplateFragment`,
+    /// `updateTemplateFragment`, `deleteTemplateFragment`. Verify v1: `verifyRequest`,
+    /// `verifyCheck`, `verifySearch`, `verifyControl`, `verifyRequestWithPSD2`,
+    /// `networkUnblock` (in both APIs: say which with [`api`](Self::api)). The full list is
+    /// `vonage_verify::v2::raw::OPERATIONS` and `v1::raw::OPERATIONS`.
     pub fn on(operation: impl Into<String>) -> Self {
         Self {
             operation: operation.into(),

@@ -17,7 +17,7 @@
 //! to a check to depend on the start before it, which a stub cannot know. Where the specs
 //! constrain a request, the mock reads it through `vonage-verify`'s generated types, so it
 //! refuses what the spec refuses without a second copy of the rules. Take this crate and
-//! `vonage-verify` from the same source (both from crates.io, or both from one checkout), or
+//! `vonage-verify` from the same source (today, one checkout: neither is on crates.io yet), or
 //! the mock and your client may follow different specs.
 //!
 //! ```

@@ -128,6 +128,7 @@ fn main() -> ExitCode {
     if !args.quiet {
         tracing_subscriber::fmt()
             .with_writer(std::io::stderr)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .with_target(false)
             .with_max_level(tracing::Level::INFO)
             .init();

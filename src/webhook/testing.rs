@@ -14,11 +14,12 @@ use crate::clock::unix_seconds;
 /// Signs callback bodies as Vonage does: an HS256 JWT over `iat`, a fresh `jti`, `iss: Vonage`,
 /// `payload_hash` (hex SHA-256 of the body), `api_key` and, if set, `application_id`.
 ///
-/// Behind the `testing` feature; enable it for your tests only:
+/// Behind the `testing` feature; enable it for your tests only (beside the crate in
+/// `[dependencies]`; the path is where your checkout is, as the crate is not on crates.io yet):
 ///
 /// ```toml
 /// [dev-dependencies]
-/// vonage-verify = { version = "0.1", features = ["testing"] }
+/// vonage-verify = { path = "../vonage-verify", features = ["testing"] }
 /// ```
 ///
 /// ```
