@@ -515,9 +515,6 @@ fn cause_of(chain: &[&(dyn std::error::Error + 'static)]) -> String {
         if text.starts_with("dns error") || text.contains("failed to lookup address") {
             return format!("DNS lookup failed ({root})");
         }
-        if text.contains("certificate") || text.contains("TLS") || text.contains("tls handshake") {
-            return format!("TLS handshake failed ({root})");
-        }
         if text.contains("connection closed before message completed") {
             return "the connection was closed before a response".to_owned();
         }

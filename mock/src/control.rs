@@ -75,10 +75,7 @@ async fn deliveries(State(shared): AppState) -> Response {
 }
 
 fn time(now: SystemTime) -> String {
-    let seconds = now
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_secs());
-    i64::try_from(seconds)
+    i64::try_from(crate::clock::unix_seconds(now))
         .ok()
         .and_then(|seconds| DateTime::<Utc>::from_timestamp(seconds, 0))
         .map_or_else(
